@@ -1,0 +1,44 @@
+"""Digital testlab kit for the Swedish plan and building-permit process.
+
+Public API, grouped (imported lazily so ``import kit`` and the CLI start fast):
+
+Data        load_events, load_cases, load_sample, validate_file
+Privacy     pseudonymise
+Lead times  case_metrics, summarise
+Process     variants, directly_follows, bottlenecks, monthly_trend, work_in_progress
+Plans       read_plan, read_proposals, check_proposals
+Maps        offline_map
+Runs        record, discover_labs, run_labs
+Labels      t
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_API: dict[str, str] = {
+    "t": "kit.labels",
+    "record": "kit.kpi",
+    "discover_labs": "kit.labs",
+    "run_labs": "kit.runner",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_API])
+
+
+__all__ = sorted(_API)
