@@ -21,10 +21,34 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _API: dict[str, str] = {
-    "t": "kit.labels",
+    # data
+    "load_events": "kit.data",
+    "load_cases": "kit.data",
+    "load_log": "kit.data",
+    "load_sample": "kit.data",
+    "validate_file": "kit.data",
+    "pseudonymise": "kit.privacy",
+    "synthesise": "kit.synth",
+    # lead times and process analytics
+    "case_metrics": "kit.leadtime",
+    "summarise": "kit.leadtime",
+    "variants": "kit.process",
+    "directly_follows": "kit.process",
+    "bottlenecks": "kit.process",
+    "monthly_trend": "kit.process",
+    "work_in_progress": "kit.process",
+    "process_map_svg": "kit.processmap",
+    # plans
+    "read_plan": "kit.plan",
+    "read_proposals": "kit.plan",
+    "check_proposals": "kit.plancheck",
+    # maps
+    "offline_map": "kit.maps",
+    # runs and labels
     "record": "kit.kpi",
     "discover_labs": "kit.labs",
     "run_labs": "kit.runner",
+    "t": "kit.labels",
 }
 
 

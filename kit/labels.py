@@ -47,6 +47,8 @@ LABELS: dict[str, dict[str, str]] = {
     "activity.final_consultation": {"sv": "Slutsamråd", "en": "Final consultation"},
     "activity.final_clearance": {"sv": "Slutbesked", "en": "Final clearance"},
     "activity.withdrawn": {"sv": "Återkallad", "en": "Withdrawn"},
+    # --- KPIs shared by labs and the lab template -----------------------------------------
+    "kpi.median_days": {"sv": "Median handläggningstid", "en": "Median lead time"},
     # --- site index (testlab serve) ----------------------------------------------------
     "index.title": {"sv": "Digitala testlabb – instrumentpaneler", "en": "Digital testlabs – dashboards"},
     "index.intro": {
@@ -58,6 +60,15 @@ LABELS: dict[str, dict[str, str]] = {
     "index.other_language": {"sv": "In English", "en": "På svenska"},
     # --- maps -----------------------------------------------------------------------------
     "map.basemap": {"sv": "Bakgrundskarta", "en": "Basemap"},
+    "map.legend_lead_time": {"sv": "Handläggningstid", "en": "Lead time"},
+    "map.missing": {"sv": "Ej beslutat / saknas", "en": "Not decided / missing"},
+    "map.all": {"sv": "Alla", "en": "All"},
+    "map.col.case_id": {"sv": "Ärende", "en": "Case"},
+    "map.col.case_type_label": {"sv": "Ärendetyp", "en": "Case type"},
+    "map.col.lead_time_days": {"sv": "Handläggningstid (dagar)", "en": "Lead time (days)"},
+    "map.col.received": {"sv": "Inkom", "en": "Received"},
+    "map.col.district": {"sv": "Område", "en": "District"},
+    "map.col.property": {"sv": "Fastighet", "en": "Property"},
 }
 
 

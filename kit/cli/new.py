@@ -1,0 +1,23 @@
+"""testlab new: scaffold a lab from templates/."""
+
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "new",
+        help="create a new lab from the template",
+        description="Create labs/NAME/ with lab.yml and NAME.ipynb (parameters cell, Swedish intro, "
+        "KPI recording). The new lab runs at once with `testlab run NAME`.",
+    )
+    p.add_argument("name", metavar="NAME", help="lab id: lower-case words joined by hyphens, e.g. e-tjanst")
+    p.add_argument("--title", help="title shown on the dashboard index (default from NAME)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from kit.scaffold import new_lab
+
+    path = new_lab(args.name, title=args.title)
+    print(f"Created {path}. Edit lab.yml and {args.name}.ipynb, then: testlab run {args.name}")
+    return 0

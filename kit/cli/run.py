@@ -1,0 +1,59 @@
+"""testlab run: execute labs with Papermill for every municipality."""
+
+from __future__ import annotations
+
+import sys
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "run",
+        help="execute labs with Papermill (notebook, HTML report, manifest)",
+        description="Execute every (lab, municipality) pair with Papermill in worker processes. "
+        "Each run writes the executed notebook, an HTML report without code and a manifest entry "
+        "(parameters, git revision, time, status, KPIs) under OUT/<lab>/<municipality>/. "
+        "Exit 0 when all runs succeed, 1 when any failed, 2 for a bad request (nothing run).",
+    )
+    p.add_argument("labs", nargs="*", metavar="LAB", help="lab ids (default: every lab)")
+    p.add_argument(
+        "-m", "--municipality", action="append", dest="municipalities", metavar="MUNICIPALITY",
+        help="run for this municipality only (repeatable; default: all bundled)",
+    )
+    p.add_argument(
+        "-p", "--parameter", action="append", nargs=2, dest="params", metavar=("NAME", "VALUE"),
+        default=[], help="set a notebook parameter (repeatable; checked against its declared type)",
+    )
+    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="parallel worker processes (default 1)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default build/runs)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from kit.errors import UsageError
+    from kit.runner import run_labs
+
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    summary = run_labs(
+        args.labs or None,
+        args.municipalities,
+        [tuple(p) for p in args.params],
+        jobs=args.jobs,
+        out=Path(args.out) if args.out else None,
+        progress=not args.quiet,
+    )
+    for r in summary.results:
+        where = r.parameters.get("municipality", "-")
+        mark = "ok    " if r.status == "ok" else "FAILED"
+        print(f"{mark} {r.lab:<20} {where:<10} {r.duration_s:6.1f} s  {r.report or r.notebook}")
+        if r.error:
+            print(f"       {r.error}")
+    n_failed = len(summary.failed)
+    print(f"{len(summary.results) - n_failed} ok, {n_failed} failed; manifest: {summary.manifest}")
+    if n_failed:
+        names = ", ".join(f"{r.lab}/{r.parameters.get('municipality', '-')}" for r in summary.failed)
+        print(f"testlab run: failed runs: {names}", file=sys.stderr)
+    return summary.exit_code

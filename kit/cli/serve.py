@@ -1,0 +1,26 @@
+"""testlab serve: the dashboards on Voilà."""
+
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="serve the lab dashboards with Voilà (index page at http://127.0.0.1:PORT/)",
+        description="Publish every lab's notebook (Swedish and English) into a site folder and serve "
+        "it with Voilà in production settings: no tracebacks or code shown, only images downloadable, "
+        "preheated kernels, idle kernels culled. Listens on 127.0.0.1 only.",
+    )
+    p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    p.add_argument("--dir", metavar="DIR", help="site folder to publish into and serve (default build/site)")
+    p.add_argument("--lang", default="sv", choices=["sv", "en"], help="index page language (default sv)")
+    p.add_argument("--no-preheat", action="store_true", help="start kernels on request instead of ahead")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from kit.site import serve
+
+    return serve(args.port, Path(args.dir) if args.dir else None, lang=args.lang, preheat=not args.no_preheat)

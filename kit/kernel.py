@@ -1,0 +1,51 @@
+"""The project's Jupyter kernel: this interpreter, registered as ``testlab``.
+
+Papermill runs and Voilà dashboards ask for the kernel by name, so they always use the
+project's virtual environment and never pick up another Python on the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from kit.config import KERNEL_NAME
+
+DISPLAY_NAME = "Python (testlab)"
+
+
+def kernel_dir(prefix: str | None = None) -> Path:
+    return Path(prefix or sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
+
+
+def ensure_kernel(prefix: str | None = None) -> Path:
+    """Register (or refresh) the ``testlab`` kernel for this interpreter; return its folder.
+
+    The kernelspec goes under ``<prefix>/share/jupyter/kernels`` (default: the running
+    environment), which Jupyter, Papermill and Voilà started from this environment search.
+    """
+    folder = kernel_dir(prefix)
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": DISPLAY_NAME,
+        "language": "python",
+        "metadata": {"debugger": True},
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "kernel.json"
+    text = json.dumps(spec, indent=1)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def kernel_registered() -> bool:
+    """True when Jupyter can find a ``testlab`` kernel that runs this interpreter."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        return False
+    return Path(spec.argv[0]).resolve() == Path(sys.executable).resolve()
