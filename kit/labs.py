@@ -167,7 +167,7 @@ def notebook_parameters(path: Path) -> dict[str, Parameter]:
             raise LabError(
                 f"{path}: parameters cell line {node.lineno}: default of {node.target.id} must be a literal"
             ) from None
-        line = lines[node.lineno - 1]
-        comment = line.split("#", 1)[1].strip() if "#" in line[node.end_col_offset :] else ""
+        rest = lines[node.lineno - 1][node.end_col_offset :]
+        comment = rest.split("#", 1)[1].strip() if "#" in rest else ""
         params[node.target.id] = Parameter(node.target.id, ast.unparse(node.annotation), default, comment)
     return params

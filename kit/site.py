@@ -42,9 +42,10 @@ class Dashboard:
 
 def _localised(lab: Lab, lang: str, target: Path) -> None:
     import nbformat
+    from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    nb = nbformat.read(lab.notebook, as_version=4)
+    nb = load_notebook_node(str(lab.notebook))  # adds the cell tags Papermill expects
     if lang != "sv" and "lang" in lab.parameters:
         nb = parameterize_notebook(nb, {"lang": lang})
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python (testlab)", "language": "python"}
@@ -190,3 +191,73 @@ def serve(
         return subprocess.call(cmd, env=env)
     except KeyboardInterrupt:
         return 0
+
+
+class VoilaServer:
+    """A ``testlab serve`` child process on a free local port, for tests and benchmarks.
+
+    ``with VoilaServer(site) as url:`` publishes the labs, starts Voilà and waits until the
+    index answers; on exit the server and its kernels are stopped.
+    """
+
+    def __init__(self, site: Path, *, preheat: bool = True, timeout: float = 120.0) -> None:
+        self.site = site
+        self.preheat = preheat
+        self.timeout = timeout
+        self.port = _free_port()
+        self.proc: subprocess.Popen | None = None
+        self.log = site.parent / f"voila-{self.port}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def __enter__(self) -> str:
+        import time
+        import urllib.request
+
+        publish(self.site)
+        cmd, env = voila_command(self.site, self.port, preheat=self.preheat)
+        self._log = open(self.log, "w", encoding="utf-8")  # noqa: SIM115 - closed in __exit__
+        self.proc = subprocess.Popen(cmd, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Voilà exited early; see {self.log}")
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as resp:
+                    if resp.status == 200:
+                        return self.url
+            except OSError:
+                time.sleep(0.3)
+        self.__exit__(None, None, None)
+        raise RuntimeError(f"Voilà did not answer on {self.url} within {self.timeout:.0f} s; see {self.log}")
+
+    def wait_for_pools(self, n: int, timeout: float = 180.0) -> None:
+        """Block until ``n`` preheated kernel pools report filled (or ``timeout``)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.log.read_text(encoding="utf-8", errors="ignore").count("is filled with") >= n:
+                return
+            time.sleep(0.5)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if getattr(self, "_log", None):
+            self._log.close()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,43 @@
+"""`testlab new` makes a lab that runs at once."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kit.cli import main
+from kit.labs import discover_labs
+
+
+@pytest.mark.labs
+def test_new_lab_in_an_empty_project_runs_at_once(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "labs").mkdir()
+    monkeypatch.delenv("TESTLAB_ROOT", raising=False)
+    assert main(["new", "e-tjanst", "--title", "E-tjänst för bygglov"]) == 0
+    assert "testlab run e-tjanst" in capsys.readouterr().out
+    [lab] = discover_labs(tmp_path / "labs")
+    assert lab.id == "e-tjanst" and lab.title() == "E-tjänst för bygglov"
+    assert {"municipality", "lang"} <= set(lab.parameters)
+    assert main(["run", "e-tjanst", "-m", "alingsas", "-q"]) == 0
+    manifest = json.loads((tmp_path / "build/runs/manifest.json").read_text(encoding="utf-8"))
+    [run] = manifest["runs"]
+    assert run["status"] == "ok"
+    assert run["kpis"]["n_cases"]["value"] > 0
+    assert run["kpis"]["median_days"]["value"] > 0
+    html = (tmp_path / "build/runs/e-tjanst/alingsas/e-tjanst.html").read_text(encoding="utf-8")
+    assert "Median handläggningstid" in html
+
+
+@pytest.mark.parametrize("name", ["Bad Name", "1lab", "lab_x", "x--y", "x-", "å"])
+def test_new_refuses_bad_names(tmp_path, monkeypatch, capsys, name):
+    monkeypatch.setenv("TESTLAB_ROOT", str(tmp_path))
+    assert main(["new", name]) == 2
+    assert "must be lower-case letters and digits joined by hyphens" in capsys.readouterr().err
+    assert not (tmp_path / "labs").exists() or not any((tmp_path / "labs").iterdir())
+
+
+def test_new_refuses_an_existing_lab(toy_project, capsys):
+    assert main(["new", "toy"]) == 2
+    assert "already exists" in capsys.readouterr().err
