@@ -1,0 +1,33 @@
+"""Small helpers shared by the benchmark scripts: timing and writing the Markdown result."""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "build" / "bench"
+
+
+@contextmanager
+def timer(store: list[float]):
+    t0 = time.perf_counter()
+    yield
+    store.append(time.perf_counter() - t0)
+
+
+def machine() -> str:
+    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def write_result(name: str, title: str, lines: list[str]) -> Path:
+    """Print the Markdown section and keep it in build/bench/<name>.md for docs/benchmarks.md."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    text = f"## {title}\n\n" + "\n".join(lines) + f"\n\n_Machine: {machine()}._\n"
+    path = OUT / f"{name}.md"
+    path.write_text(text, encoding="utf-8")
+    print(text)
+    return path
