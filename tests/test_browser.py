@@ -152,9 +152,12 @@ def test_server_refuses_datasets_and_manifests_but_serves_images(server):
     (site / "events.csv").write_text("case_id,activity,timestamp\n", encoding="utf-8")
     (site / "manifest.json").write_text("{}", encoding="utf-8")
     (site / "pixel.png").write_bytes(_png())
-    for name in ("events.csv", "manifest.json", "plan-check.ipynb", "lead-times.ipynb"):
-        with pytest.raises(urllib.error.HTTPError) as exc:
-            urllib.request.urlopen(f"{url}voila/files/{name}", timeout=10)
-        assert exc.value.code in (403, 404), name
+    for path in (
+        "voila/files/events.csv", "voila/files/manifest.json", "voila/files/lead-times.ipynb",
+        "voila/tree/events.csv", "voila/render/events.csv", "files/events.csv", "api/contents/events.csv",
+    ):
+        with pytest.raises(urllib.error.HTTPError) as exc:  # redirects are followed
+            urllib.request.urlopen(url + path, timeout=10)
+        assert exc.value.code in (403, 404), path
     with urllib.request.urlopen(f"{url}voila/files/pixel.png", timeout=10) as resp:
         assert resp.status == 200 and resp.read().startswith(b"\x89PNG")
