@@ -125,12 +125,17 @@ def _default_icon_script() -> str:
     return f"L.Icon.Default.imagePath='';L.Icon.Default.mergeOptions({json.dumps(options)});"
 
 
-def _inline_element(name: str) -> Element:
+@functools.cache
+def _inline_block(name: str) -> str:
     text = _asset_text(name)
     if name == "leaflet":
         text += "\n" + _default_icon_script()
     tag = "script" if _INLINE_ASSETS[name][1].endswith(".js") else "style"
-    return Element(f'<{tag} {VENDOR_ATTR}="{name}">\n{text}\n</{tag}>')
+    return f'<{tag} {VENDOR_ATTR}="{name}">\n{text}\n</{tag}>'
+
+
+def _inline_element(name: str) -> Element:
+    return Element(_inline_block(name))
 
 
 def _make_offline(figure: Figure) -> None:
@@ -480,11 +485,9 @@ def add_case_points(
     if popup_cols:
         cols = [c for c in popup_cols if c in frame.columns]
         texts = {c: frame[c].astype("string").fillna("–").to_numpy() for c in cols}
+        heads = {c: f"<b>{html.escape(_popup_label(c, lang))}</b>: " for c in cols}
         popups = [
-            "<br>".join(
-                f"<b>{html.escape(_popup_label(c, lang))}</b>: {html.escape(str(texts[c][i]))}"
-                for c in cols
-            )
+            "<br>".join(heads[c] + html.escape(str(texts[c][i])) for c in cols)
             for i in range(len(frame))
         ]
 

@@ -1,0 +1,272 @@
+"""Matplotlib charts shared by the dashboards: monthly trend, lead-time histogram, work in progress.
+
+Each builder returns a :class:`matplotlib.figure.Figure` made without ``pyplot`` (no global
+state, no GUI backend: safe in Voilà kernels and worker processes), or the image bytes when
+``fmt="png"`` or ``fmt="svg"`` is given. Texts come from :mod:`kit.labels` in ``lang``;
+numbers use the Swedish style (decimal comma, ``95 %``) in Swedish.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from kit.labels import DEFAULT_LANG, t
+
+FORMATS = ("png", "svg")
+COLOUR_MAIN = "#0a5b8c"
+COLOUR_OK = "#1a7f37"
+COLOUR_LATE = "#cf222e"
+COLOUR_TARGET = "#57606a"
+_WIDTH, _HEIGHT, _DPI = 8.0, 3.2, 100
+
+
+def figure_bytes(fig: Figure, fmt: str = "png") -> bytes:
+    """The figure as PNG or SVG bytes (``fmt``: ``"png"`` or ``"svg"``)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt must be one of {FORMATS}, not {fmt!r}")
+    buf = io.BytesIO()
+    # constrained layout already fits the labels; bbox_inches="tight" would draw twice
+    fig.savefig(buf, format=fmt, dpi=_DPI, metadata=_metadata(fmt))
+    return buf.getvalue()
+
+
+def _metadata(fmt: str) -> dict[str, Any]:
+    # no creation date, so the same data gives the same bytes (reviewable reports)
+    return {"Date": None} if fmt == "svg" else {"Software": None}
+
+
+def _out(fig: Figure, fmt: str | None) -> Figure | bytes:
+    return fig if fmt is None else figure_bytes(fig, fmt)
+
+
+def _number(value: float, lang: str, decimals: int = 0) -> str:
+    text = f"{value:,.{decimals}f}"
+    if lang == "sv":
+        text = text.replace(",", "\u2009").replace(".", ",")
+    return text
+
+
+def _percent_formatter(lang: str) -> FuncFormatter:
+    return FuncFormatter(lambda v, _pos: f"{_number(v * 100, lang)}\u00a0%")
+
+
+def month_label(period: pd.Period, lang: str = DEFAULT_LANG, *, with_year: bool = True) -> str:
+    """``"jan 2024"`` / ``"Jan 2024"``: month names from the labels, not the OS locale."""
+    names = t("chart.month_names", lang).split()
+    text = names[period.month - 1]
+    return f"{text} {period.year}" if with_year else text
+
+
+def _new_figure(rows: int = 1, height: float = _HEIGHT) -> tuple[Figure, Any]:
+    # fixed margins (in inches, so they hold for any height) instead of a layout engine:
+    # constrained layout measures every text and doubles the time a dashboard update takes
+    fig = Figure(figsize=(_WIDTH, height), dpi=_DPI)
+    fig.subplots_adjust(
+        left=0.85 / _WIDTH,
+        right=1 - 0.9 / _WIDTH,
+        top=1 - 0.35 / height,
+        bottom=0.55 / height,
+        hspace=0.25,
+    )
+    axes = fig.subplots(rows, 1, sharex=True, squeeze=False)[:, 0]
+    for ax in axes:
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(axis="y", color="#e5e5e5", linewidth=0.8)
+        ax.set_axisbelow(True)
+    return fig, axes
+
+
+def _empty(fig: Figure, ax: Any, lang: str) -> None:
+    ax.text(0.5, 0.5, t("common.no_data", lang), ha="center", va="center", transform=ax.transAxes)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _month_ticks(ax: Any, months: Sequence[pd.Period], lang: str) -> None:
+    n = len(months)
+    step = max(1, int(np.ceil(n / 12)))
+    idx = list(range(0, n, step))
+    ax.set_xticks(idx)
+    ax.set_xticklabels(
+        [month_label(months[i], lang, with_year=(i == 0 or months[i].month <= step)) for i in idx],
+        rotation=0,
+        fontsize=8,
+    )
+
+
+def monthly_trend_chart(
+    monthly: pd.DataFrame,
+    *,
+    target_share: float | None = 0.95,
+    target_days: float | None = None,
+    lang: str = DEFAULT_LANG,
+    fmt: str | None = None,
+) -> Figure | bytes:
+    """Median lead time per month (top) and share decided within the time limit (bottom).
+
+    ``monthly``: one row per month with ``month`` (a ``pandas.Period`` of freq ``M``, or
+    anything :class:`pandas.Period` accepts such as ``"2024-03"``), ``median_days`` (days)
+    and ``share_within_limit`` (0–1, NaN for a month without decided cases).
+    ``target_share``: the share goal drawn as a dashed line (default 95 %, None for none);
+    ``target_days``: an optional median goal line in the top panel (e.g. 0.67 × baseline).
+    """
+    fig, (top, bottom) = _new_figure(2, height=4.6)
+    if monthly is None or len(monthly) == 0:
+        _empty(fig, top, lang)
+        bottom.set_visible(False)
+        return _out(fig, fmt)
+    months = [pd.Period(m, freq="M") for m in monthly["month"]]
+    x = np.arange(len(months))
+    median = pd.to_numeric(monthly["median_days"], errors="coerce").to_numpy(dtype=float)
+    share = pd.to_numeric(monthly["share_within_limit"], errors="coerce").to_numpy(dtype=float)
+
+    top.plot(x, median, marker="o", markersize=3, color=COLOUR_MAIN, label=t("chart.median", lang))
+    top.set_ylabel(t("chart.median_days", lang))
+    top.set_ylim(bottom=0)
+    top.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+    if target_days is not None:
+        top.axhline(target_days, color=COLOUR_OK, linestyle="--", linewidth=1)
+        top.annotate(
+            t("chart.target_days", lang, days=_number(target_days, lang)),
+            (1, target_days),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=8,
+            color=COLOUR_OK,
+            annotation_clip=False,
+        )
+    top.set_title(t("chart.trend_title", lang), loc="left", fontsize=11)
+
+    ok = ~np.isnan(share)
+    colours = [
+        COLOUR_OK if target_share is None or s >= target_share else COLOUR_LATE for s in share[ok]
+    ]
+    bottom.bar(x[ok], share[ok], color=colours, width=0.7)
+    bottom.set_ylabel(t("chart.share_within", lang))
+    lowest = np.nanmin(share) if ok.any() else 1.0
+    floor = min(lowest, target_share if target_share is not None else 1.0)
+    bottom.set_ylim(max(0.0, np.floor(floor * 10) / 10 - 0.05), 1.0)
+    bottom.yaxis.set_major_formatter(_percent_formatter(lang))
+    if target_share is not None:
+        bottom.axhline(target_share, color=COLOUR_TARGET, linestyle="--", linewidth=1)
+        bottom.annotate(
+            f"{t('common.target', lang)}\n{_number(target_share * 100, lang)}\u00a0%",
+            (1, target_share),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=8,
+            color=COLOUR_TARGET,
+            annotation_clip=False,
+        )
+    _month_ticks(bottom, months, lang)
+    return _out(fig, fmt)
+
+
+def lead_time_histogram(
+    lead_days: Any,
+    *,
+    limit_days: float | None = 70.0,
+    bin_days: int = 7,
+    lang: str = DEFAULT_LANG,
+    fmt: str | None = None,
+) -> Figure | bytes:
+    """Distribution of lead times (days, one value per decided case) in weekly bins.
+
+    ``lead_days``: array-like of days (NaN ignored). ``limit_days``: the time limit drawn as
+    a vertical reference line (default 70 days = 10 weeks; 28 for anmälan; None for no
+    line). ``bin_days``: bin width in days; bins start at 0 (or the smallest value if < 0).
+    """
+    fig, (ax,) = _new_figure(1)
+    values = pd.to_numeric(pd.Series(lead_days, dtype="object"), errors="coerce").to_numpy(float)
+    values = values[np.isfinite(values)]
+    ax.set_title(t("chart.histogram_title", lang), loc="left", fontsize=11)
+    if len(values) == 0:
+        _empty(fig, ax, lang)
+        return _out(fig, fmt)
+    hi = max(float(values.max()), limit_days or 0.0)
+    edges = np.arange(min(0.0, float(values.min())), hi + bin_days + 1, bin_days)
+    counts, edges = np.histogram(values, bins=edges)
+    # one colour: the limit runs from the clock start (and may be extended), so a bar right
+    # of the line is not necessarily late; the line is a reference, not a verdict
+    ax.bar(
+        edges[:-1],
+        counts,
+        width=bin_days,
+        align="edge",
+        color=COLOUR_MAIN,
+        edgecolor="white",
+        linewidth=0.5,
+    )
+    if limit_days is not None:
+        ax.axvline(limit_days, color=COLOUR_TARGET, linestyle="--", linewidth=1.2)
+        ax.annotate(
+            t("chart.limit_line", lang, weeks=_number(limit_days / 7, lang)),
+            (limit_days, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, -2),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=8,
+            color=COLOUR_TARGET,
+        )
+    ax.set_xlabel(t("chart.lead_time_days", lang))
+    ax.set_ylabel(t("chart.n_cases", lang))
+    ax.set_xlim(left=edges[0])
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+    return _out(fig, fmt)
+
+
+def wip_chart(
+    wip: pd.Series | pd.DataFrame,
+    *,
+    value_col: str = "open_cases",
+    date_col: str = "date",
+    lang: str = DEFAULT_LANG,
+    fmt: str | None = None,
+) -> Figure | bytes:
+    """Work in progress (pågående ärenden): open cases over time.
+
+    ``wip``: a Series of counts indexed by date, or a frame with ``date_col`` and
+    ``value_col`` (default ``date`` and ``open_cases``).
+    """
+    fig, (ax,) = _new_figure(1)
+    ax.set_title(t("chart.wip_title", lang), loc="left", fontsize=11)
+    if isinstance(wip, pd.DataFrame):
+        series = pd.Series(wip[value_col].to_numpy(), index=pd.to_datetime(wip[date_col]))
+    else:
+        series = wip
+    if series is None or len(series) == 0:
+        _empty(fig, ax, lang)
+        return _out(fig, fmt)
+    index = pd.DatetimeIndex(series.index)
+    if index.tz is not None:
+        index = index.tz_localize(None)
+    x = index.to_numpy()
+    ax.plot(x, series.to_numpy(dtype=float), color=COLOUR_MAIN, linewidth=1.5)
+    ax.fill_between(x, series.to_numpy(dtype=float), color=COLOUR_MAIN, alpha=0.12)
+    ax.set_ylabel(t("chart.open_cases", lang))
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+    months = pd.period_range(index.min(), index.max(), freq="M")
+    step = max(1, int(np.ceil(len(months) / 12)))
+    ticks = months[::step]
+    ax.set_xticks([p.to_timestamp().to_datetime64() for p in ticks])
+    ax.set_xticklabels(
+        [month_label(p, lang, with_year=(i == 0 or p.month <= step)) for i, p in enumerate(ticks)],
+        fontsize=8,
+    )
+    return _out(fig, fmt)

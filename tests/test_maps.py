@@ -1,0 +1,236 @@
+"""kit.maps: offline folium maps (inline Leaflet, no CDN) and SWEREF 99 reprojection."""
+
+from __future__ import annotations
+
+import html as htmllib
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from pyproj import Transformer
+
+from kit import maps
+from kit.errors import DataError, KitError, UsageError
+
+UMEA_LAT, UMEA_LON = 63.8258, 20.2630
+
+# a resource the browser would fetch: <script src>, <link href>, <img src>, CSS url() / @import
+REMOTE_LOAD = re.compile(
+    r"""(<script[^>]*\ssrc\s*=\s*["']?\s*(https?:)?//)"""
+    r"""|(<link[^>]*\shref\s*=\s*["']?\s*(https?:)?//)"""
+    r"""|(<img[^>]*\ssrc\s*=\s*["']?\s*(https?:)?//)"""
+    r"""|(url\(\s*["']?\s*(https?:)?//)"""
+    r"""|(@import\s+["']?(https?:)?//)""",
+    re.IGNORECASE,
+)
+VENDOR_BLOCK = re.compile(
+    rf"<(script|style) {maps.VENDOR_ATTR}=\"[^\"]+\">.*?</\1>", re.DOTALL | re.IGNORECASE
+)
+
+
+def _sweref(lat: float, lon: float, crs: str = "EPSG:3006") -> tuple[float, float]:
+    """Forward projection with pyproj directly, independent of kit.maps."""
+    return Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
+
+
+def _cases(n: int) -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    x0, y0 = _sweref(UMEA_LAT, UMEA_LON)
+    return pd.DataFrame(
+        {
+            "case_id": [f"BYGG-{i:05d}" for i in range(n)],
+            "x": x0 + rng.normal(0, 2000, n),
+            "y": y0 + rng.normal(0, 2000, n),
+            "crs": "EPSG:3006",
+            "lead_time_days": rng.gamma(2.0, 30.0, n),
+        }
+    )
+
+
+def _urls_outside_vendor_code(text: str) -> set[str]:
+    ours = VENDOR_BLOCK.sub("", text)
+    return set(re.findall(r"https?://[^\s\"'<>\\)]+", ours))
+
+
+# --- offline HTML --------------------------------------------------------------------------
+
+
+def test_rendered_map_loads_nothing_remote_and_inlines_leaflet():
+    m = maps.offline_map(bounds=maps.municipality_bounds("umea"))
+    maps.add_case_points(m, _cases(20), value_col="lead_time_days")
+    text = maps.map_html(m)
+    assert not REMOTE_LOAD.search(text), REMOTE_LOAD.search(text).group(0)
+    # Leaflet's own code is there, read from the xstatic package
+    import xstatic.pkg.leaflet as xl
+
+    assert f"Leaflet {xl.VERSION}" in text
+    assert "L.map(" in text
+    # jQuery, Bootstrap, Font Awesome, awesome markers are gone
+    for name in ("jquery", "bootstrap", "fontawesome", "awesome-markers"):
+        assert name not in text.lower()
+    # only the tile template and the tile attribution link are addresses outside vendor code
+    assert _urls_outside_vendor_code(text) == {
+        maps.OSM_TILES,
+        "https://www.openstreetmap.org/copyright",
+    }
+
+
+def test_no_basemap_leaves_no_address_at_all():
+    m = maps.offline_map(location=(UMEA_LAT, UMEA_LON), tiles=None)
+    text = maps.map_html(m)
+    assert "L.tileLayer" not in text
+    assert _urls_outside_vendor_code(text) == set()
+
+
+def test_env_var_points_at_own_tile_server(monkeypatch):
+    own = "https://karta.example.se/tiles/{z}/{x}/{y}.png"
+    monkeypatch.setenv(maps.TILES_ENV, own)
+    monkeypatch.setenv(maps.TILES_ATTRIBUTION_ENV, "© Exempel kommun")
+    text = maps.map_html(maps.offline_map())
+    assert own in text and maps.OSM_TILES not in text
+    assert _urls_outside_vendor_code(text) == {own}
+    monkeypatch.setenv(maps.TILES_ENV, "none")
+    assert "L.tileLayer" not in maps.map_html(maps.offline_map())
+
+
+def test_tile_url_without_placeholders_is_refused():
+    with pytest.raises(UsageError, match=r"\{z\}"):
+        maps.offline_map(tiles="https://example.se/tiles.png")
+
+
+def test_notebook_repr_is_offline_too():
+    m = maps.offline_map(location=(UMEA_LAT, UMEA_LON))
+    maps.add_case_points(m, _cases(5), value_col="lead_time_days")
+    frame = m._repr_html_()
+    assert "srcdoc=" in frame
+    inner = htmllib.unescape(re.search(r'srcdoc="([^"]*)"', frame).group(1))
+    assert not REMOTE_LOAD.search(inner)
+    assert "L.circleMarker" in inner
+    # rendering twice (save, then display) still yields inline assets
+    assert not REMOTE_LOAD.search(maps.map_html(m))
+
+
+def test_foreign_plugin_asset_is_refused_rather_than_silently_broken():
+    from folium.plugins import Fullscreen
+
+    m = maps.offline_map()
+    Fullscreen().add_to(m)
+    with pytest.raises(KitError, match="not bundled"):
+        maps.map_html(m)
+
+
+def test_folium_marker_cluster_plugin_is_inlined():
+    from folium.plugins import MarkerCluster
+
+    m = maps.offline_map()
+    MarkerCluster().add_to(m)
+    text = maps.map_html(m)
+    assert not REMOTE_LOAD.search(text)
+    assert "markerClusterGroup" in text and "MarkerCluster" in text
+
+
+# --- case points ----------------------------------------------------------------------------
+
+
+def test_case_points_cluster_above_threshold_only():
+    small = maps.offline_map()
+    assert maps.add_case_points(small, _cases(30), value_col="lead_time_days") == 30
+    small_html = maps.map_html(small)
+    assert 'data-testlab-vendor="markerclusterjs"' not in small_html
+    assert "L.markerClusterGroup" not in small_html
+
+    big = maps.offline_map()
+    drawn = maps.add_case_points(big, _cases(30), value_col="lead_time_days", cluster_threshold=10)
+    big_html = maps.map_html(big)
+    assert drawn == 30
+    assert 'data-testlab-vendor="markerclusterjs"' in big_html
+    assert 'data-testlab-vendor="markerclustercss"' in big_html
+    assert "L.markerClusterGroup" in big_html
+    assert not REMOTE_LOAD.search(big_html)
+
+
+def test_case_points_colour_by_bin_and_skip_missing_coordinates():
+    df = pd.DataFrame(
+        {
+            "x": [759000.0, 760000.0, np.nan, 761000.0, 762000.0],
+            "y": [7080000.0, 7081000.0, 7082000.0, 7083000.0, 7084000.0],
+            "lead_time_days": [10.0, 70.0, 5.0, 71.0, np.nan],
+            "case_id": ["A", "B", "C", "D<script>", "E"],
+        }
+    )
+    bins = ((70.0, "#00ff00"), (math.inf, "#ff0000"))
+    m = maps.offline_map(tiles=None)
+    assert (
+        maps.add_case_points(
+            m, df, value_col="lead_time_days", colormap=bins, popup_cols=["case_id"]
+        )
+        == 4
+    )
+    text = maps.map_html(m)
+    rows = re.search(r"var rows = (\[.*?\]);\n", text).group(1)
+    import json
+
+    data = json.loads(rows.replace("<\\/", "</"))
+    # 10 and 70 days are within the first bin (upper bound inclusive), 71 is not, NaN is grey
+    assert [r[2] for r in data] == ["#00ff00", "#00ff00", "#ff0000", maps.MISSING_COLOUR]
+    assert "D&lt;script&gt;" in data[2][3]
+    assert "<script>" not in rows
+
+
+def test_case_points_per_row_crs():
+    lat, lon = 63.83, 20.26
+    x6, y6 = _sweref(lat, lon, "EPSG:3006")
+    x16, y16 = _sweref(lat, lon, "EPSG:3016")  # SWEREF 99 20 15, Umeå's local zone
+    df = pd.DataFrame(
+        {"x": [x6, x16], "y": [y6, y16], "crs": ["EPSG:3006", "3016"], "v": [1.0, 2.0]}
+    )
+    m = maps.offline_map(tiles=None)
+    maps.add_case_points(m, df, value_col="v")
+    import json
+
+    text = maps.map_html(m)
+    data = json.loads(re.search(r"var rows = (\[.*?\]);\n", text).group(1))
+    for r in data:
+        assert r[0] == pytest.approx(lat, abs=1e-5) and r[1] == pytest.approx(lon, abs=1e-5)
+
+
+def test_empty_frame_adds_nothing():
+    m = maps.offline_map()
+    assert maps.add_case_points(m, _cases(0), value_col="lead_time_days") == 0
+
+
+# --- reprojection ---------------------------------------------------------------------------
+
+
+def test_umea_centre_round_trip_sweref99tm():
+    x, y = _sweref(UMEA_LAT, UMEA_LON)
+    assert 700_000 < x < 800_000 and 7_000_000 < y < 7_150_000  # plausibility of the peer
+    lon, lat = maps.to_wgs84(x, y)
+    assert float(lon) == pytest.approx(UMEA_LON, abs=1e-7)
+    assert float(lat) == pytest.approx(UMEA_LAT, abs=1e-7)
+
+
+@pytest.mark.parametrize("code", range(3006, 3019))
+def test_all_sweref99_zones(code):
+    lat, lon = 59.33, 18.07  # Stockholm, within every zone's area of use well enough
+    x, y = _sweref(lat, lon, f"EPSG:{code}")
+    lon2, lat2 = maps.to_wgs84([x, x], [y, y], crs=f"EPSG:{code}")
+    assert lon2.shape == (2,)
+    np.testing.assert_allclose(lat2, lat, atol=1e-7)
+    np.testing.assert_allclose(lon2, lon, atol=1e-7)
+
+
+def test_unknown_crs_is_a_data_error():
+    with pytest.raises(DataError, match="unknown coordinate reference system 'EPSG:999999'"):
+        maps.to_wgs84(1.0, 2.0, crs="EPSG:999999")
+
+
+def test_geometry_to_wgs84():
+    corners = [(20.25, 63.82), (20.27, 63.82), (20.27, 63.83)]
+    xy = [_sweref(lat, lon) for lon, lat in corners]
+    poly = shapely.Polygon(xy)
+    back = maps.geometry_to_wgs84(poly, "EPSG:3006")
+    np.testing.assert_allclose(np.asarray(back.exterior.coords)[:3], corners, atol=1e-7)
