@@ -460,18 +460,7 @@ def add_case_points(
     frame = df.loc[df[x_col].notna() & df[y_col].notna()]
     if frame.empty:
         return 0
-    if crs_col in frame.columns:
-        crs = frame[crs_col].astype("string").fillna(DEFAULT_CRS).replace("", DEFAULT_CRS)
-    else:
-        crs = pd.Series(DEFAULT_CRS, index=frame.index, dtype="string")
-    lon = np.empty(len(frame))
-    lat = np.empty(len(frame))
-    xs = frame[x_col].to_numpy(dtype=float)
-    ys = frame[y_col].to_numpy(dtype=float)
-    crs_values = crs.to_numpy()
-    for code in pd.unique(crs_values):
-        sel = crs_values == code
-        lon[sel], lat[sel] = to_wgs84(xs[sel], ys[sel], str(code))
+    lon, lat = _frame_lonlat(frame, x_col, y_col, crs_col)
     ok = np.isfinite(lon) & np.isfinite(lat)
 
     values = pd.to_numeric(frame[value_col], errors="coerce").to_numpy(dtype=float)
@@ -512,6 +501,95 @@ def add_case_points(
             ]
         )
     return len(rows)
+
+
+def _frame_lonlat(frame: Any, x_col: str, y_col: str, crs_col: str) -> tuple[np.ndarray, np.ndarray]:
+    """WGS 84 lon/lat arrays for the rows of ``frame``, each row in the CRS of its ``crs_col``."""
+    import pandas as pd
+
+    if crs_col in frame.columns:
+        crs = frame[crs_col].astype("string").fillna(DEFAULT_CRS).replace("", DEFAULT_CRS)
+    else:
+        crs = pd.Series(DEFAULT_CRS, index=frame.index, dtype="string")
+    lon = np.empty(len(frame))
+    lat = np.empty(len(frame))
+    xs = frame[x_col].to_numpy(dtype=float)
+    ys = frame[y_col].to_numpy(dtype=float)
+    crs_values = crs.to_numpy()
+    for code in pd.unique(crs_values):
+        sel = crs_values == code
+        lon[sel], lat[sel] = to_wgs84(xs[sel], ys[sel], str(code))
+    return lon, lat
+
+
+def add_area_summary(
+    m: folium.Map,
+    df: Any,
+    *,
+    group_col: str,
+    value_col: str,
+    x_col: str = "x",
+    y_col: str = "y",
+    crs_col: str = "crs",
+    colormap: Sequence[tuple[float, str]] = LEAD_TIME_BINS,
+    min_cases: int = 3,
+    lang: str = DEFAULT_LANG,
+) -> int:
+    """Shade the area each group's cases cover (e.g. a district) by the group's median value.
+
+    One polygon per value of ``group_col`` with at least ``min_cases`` located cases: the
+    convex hull of its case points, coloured with ``colormap`` bins by the median of
+    ``value_col``, with a tooltip giving the group, its number of cases and the median. These
+    are vector layers, so they show even when the points are clustered. Returns the number of
+    areas drawn.
+    """
+    import shapely
+
+    if df is None or len(df) == 0 or group_col not in df.columns:
+        return 0
+    frame = df.loc[df[x_col].notna() & df[y_col].notna() & df[group_col].notna()]
+    if frame.empty:
+        return 0
+    lon, lat = _frame_lonlat(frame, x_col, y_col, crs_col)
+    frame = frame.assign(_lon=lon, _lat=lat)
+    features = []
+    for group, part in frame.groupby(group_col, sort=True):
+        if len(part) < min_cases:
+            continue
+        hull = shapely.convex_hull(shapely.multipoints(np.column_stack([part["_lon"], part["_lat"]])))
+        if hull.geom_type != "Polygon":
+            hull = hull.buffer(0.002)
+        median = float(np.nanmedian(part[value_col].to_numpy(dtype=float)))
+        [colour] = _colour_for(np.array([median]), colormap)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(hull),
+                "properties": {
+                    "name": str(group),
+                    "n": len(part),
+                    "median": "–" if math.isnan(median) else _number(round(median)),
+                    "colour": colour,
+                },
+            }
+        )
+    if not features:
+        return 0
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=t("map.areas", lang),
+        style_function=lambda f: {
+            "fillColor": f["properties"]["colour"],
+            "color": f["properties"]["colour"],
+            "weight": 1.5,
+            "fillOpacity": 0.18,
+        },
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "n", "median"],
+            aliases=[t("map.area", lang), t("map.area_cases", lang), t("map.area_median", lang)],
+        ),
+    ).add_to(m)
+    return len(features)
 
 
 def _popup_label(column: str, lang: str) -> str:

@@ -234,3 +234,27 @@ def test_geometry_to_wgs84():
     poly = shapely.Polygon(xy)
     back = maps.geometry_to_wgs84(poly, "EPSG:3006")
     np.testing.assert_allclose(np.asarray(back.exterior.coords)[:3], corners, atol=1e-7)
+
+
+def test_area_summary_draws_one_hull_per_district_coloured_by_median():
+    import pandas as pd
+
+    from kit.maps import LEAD_TIME_BINS, add_area_summary, map_html, offline_map
+
+    # three cases in district A around Umeå centre, two in B (below min_cases=3)
+    e, n = 759_000.0, 7_080_000.0
+    df = pd.DataFrame(
+        {
+            "district": ["A", "A", "A", "B", "B"],
+            "x": [e, e + 500, e, e + 3000, e + 3100],
+            "y": [n, n, n + 500, n, n],
+            "crs": "EPSG:3006",
+            "days": [10.0, 20.0, 100.0, 5.0, 5.0],
+        }
+    )
+    m = offline_map(tiles=None)
+    assert add_area_summary(m, df, group_col="district", value_col="days") == 1
+    html = map_html(m)
+    # median of A is 20 days: the bin whose upper bound is the first >= 20
+    colour = next(c for upper, c in LEAD_TIME_BINS if 20 <= upper)
+    assert f'"colour": "{colour}"' in html and '"name": "A"' in html and '"name": "B"' not in html

@@ -510,6 +510,10 @@ class LeadTimeDashboard(Dashboard):
             received=_dates(points["received"]),
             lead_time_days=points["lead_time_days"].round(0),
         )
+        # district areas are vector layers that stay visible when thousands of points cluster
+        maps.add_area_summary(
+            m, points, group_col="district", value_col="lead_time_days", lang=self.lang
+        )
         n = maps.add_case_points(
             m,
             points,
