@@ -25,7 +25,6 @@ Pseudonymised data is still personal data under GDPR: keep the key and the data 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import os
 import re
@@ -61,6 +60,7 @@ _PREFILTER = r"\d{6}[-+]?\d{4}"
 _NUMBER = re.compile(
     r"(?<![0-9])(?<!PN-)(?<!ORG-)(?<!NAMN-)(?P<prefix>\d{2})?(?P<body>\d{6})(?P<sep>[-+]?)(?P<tail>\d{4})(?![0-9])"
 )
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # digit sum of 2*d
 _NAME_PSEUDONYM = re.compile(r"NAMN-[0-9a-f]{12}")
 
 # --- number checks ----------------------------------------------------------------------------
@@ -68,10 +68,8 @@ _NAME_PSEUDONYM = re.compile(r"NAMN-[0-9a-f]{12}")
 
 def luhn_ok(digits: str) -> bool:
     """True when the last digit is the Luhn check digit (weights 2,1,2,...) of the others."""
-    total = 0
-    for i, ch in enumerate(digits[:-1]):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
+    body = digits[:-1]
+    total = sum(_DOUBLED[int(c)] for c in body[::2]) + sum(int(c) for c in body[1::2])
     return (10 - total % 10) % 10 == int(digits[-1])
 
 
@@ -137,6 +135,14 @@ def find_personal_numbers(text: str) -> list[str]:
     ]
 
 
+def shown(value) -> str:
+    """``repr`` of a value for an error message, withheld when it holds a personal number."""
+    text = str(value)
+    return (
+        "(a value holding personal data, not shown)" if find_personal_numbers(text) else repr(text)
+    )
+
+
 # --- keys and pseudonyms ----------------------------------------------------------------------
 
 
@@ -174,18 +180,21 @@ def load_key() -> bytes:
 
 def pseudonym(value: str, key: bytes, prefix: str = "PN") -> str:
     """Keyed pseudonym of an already normalised value: ``<prefix>-<12 hex>`` (HMAC-SHA256)."""
-    digest = hmac.new(key, f"{prefix}:{value}".encode(), hashlib.sha256).hexdigest()
-    return f"{prefix}-{digest[:12]}"
+    digest = hmac.digest(key, f"{prefix}:{value}".encode(), "sha256")
+    return f"{prefix}-{digest[:6].hex()}"
 
 
 def _replace_numbers(text: str, key: bytes, today: dt.date, memo: dict) -> str:
     def sub(m: re.Match) -> str:
-        form = _classify(m["prefix"], m["body"], m["sep"], m["tail"], today)
-        if form is None:
-            return m.group(0)
-        out = memo.get(form)
+        text = m.group(0)
+        out = memo.get(text)
         if out is None:
-            out = memo[form] = pseudonym(form[1:], key, "PN" if form[0] == "P" else "ORG")
+            form = _classify(m["prefix"], m["body"], m["sep"], m["tail"], today)
+            if form is None:
+                out = text
+            else:
+                out = pseudonym(form[1:], key, "PN" if form[0] == "P" else "ORG")
+            memo[text] = out
         return out
 
     return _NUMBER.sub(sub, text)
@@ -213,13 +222,19 @@ def _map_uniques(col: pd.Series, fn) -> tuple[pd.Series, bool]:
     arr = _as_arrow_strings(col)
     if arr.null_count == len(arr):
         return col, False
-    enc = arr.combine_chunks().dictionary_encode() if arr.num_chunks != 1 else arr.chunk(0).dictionary_encode()
+    enc = (
+        arr.combine_chunks().dictionary_encode()
+        if arr.num_chunks != 1
+        else arr.chunk(0).dictionary_encode()
+    )
     uniques = enc.dictionary
     new = fn(uniques)
     if new is None:
         return col, False
     taken = pa.array(new, type=pa.large_string()).take(enc.indices)
-    return pd.Series(taken.to_pandas(types_mapper=None), index=col.index, name=col.name).astype("str"), True
+    return pd.Series(taken.to_pandas(types_mapper=None), index=col.index, name=col.name).astype(
+        "str"
+    ), True
 
 
 def _is_string_column(col: pd.Series) -> bool:

@@ -64,7 +64,18 @@ def decode(data: bytes, file: str) -> str:
     # Valid UTF-8 sequences for letters before the first invalid byte mean the file mixes the
     # two encodings; decoding it either way would corrupt names, so refuse and say where.
     head = data[:first_bad]
-    if any(seq in head for seq in (b"\xc3\xa5", b"\xc3\xa4", b"\xc3\xb6", b"\xc3\x85", b"\xc3\x84", b"\xc3\x96", b"\xc3\xa9")):
+    if any(
+        seq in head
+        for seq in (
+            b"\xc3\xa5",
+            b"\xc3\xa4",
+            b"\xc3\xb6",
+            b"\xc3\x85",
+            b"\xc3\x84",
+            b"\xc3\x96",
+            b"\xc3\xa9",
+        )
+    ):
         line = data.count(b"\n", 0, first_bad) + 1
         raise DataError(
             f"mixed encodings: line {line} is not UTF-8 although earlier lines are; "
@@ -107,11 +118,16 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        return _read_fast(text, sep, file)
+        df = _read_fast(text, sep, file)
     except DataError:
         raise
     except Exception:  # noqa: BLE001 - the slow reader below finds and names the exact problem
-        return _read_slow(text, sep, file)
+        df = _read_slow(text, sep, file)
+    if len(df) == 0:
+        raise DataError(
+            "no data rows; expected at least one row after the header", file=file, row=1
+        )
+    return df
 
 
 def _header(text: str, sep: str, file: str) -> list[str]:
@@ -126,7 +142,9 @@ def _header(text: str, sep: str, file: str) -> list[str]:
     seen: set[str] = set()
     for name in names:
         if name in seen:
-            raise DataError(f"column {name!r} occurs twice in the header", file=file, row=0, column=name)
+            raise DataError(
+                f"column {name!r} occurs twice in the header", file=file, row=0, column=name
+            )
         seen.add(name)
     return names
 
@@ -198,7 +216,9 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise DataError(f"not a readable .xlsx workbook ({type(exc).__name__})", file=file) from None
+        raise DataError(
+            f"not a readable .xlsx workbook ({type(exc).__name__})", file=file
+        ) from None
     try:
         if sheet is not None and sheet not in wb.sheetnames:
             raise DataError(
@@ -217,7 +237,9 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
                 raise DataError(f"column {i + 1} has an empty name in the header", file=file, row=0)
         if len(set(names)) != len(names):
             dup = next(n for n in names if names.count(n) > 1)
-            raise DataError(f"column {dup!r} occurs twice in the header", file=file, row=0, column=dup)
+            raise DataError(
+                f"column {dup!r} occurs twice in the header", file=file, row=0, column=dup
+            )
 
         def cell(v):
             if v is None:
@@ -238,4 +260,8 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
             data.append(values + [None] * (width - len(values)))
     finally:
         wb.close()
+    if not data:
+        raise DataError(
+            "no data rows; expected at least one row after the header", file=file, row=1
+        )
     return pd.DataFrame(data, columns=names, dtype="str")

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from kit.config import DEFAULT_CRS, LOCAL_TZ
+from kit.privacy import shown
 
 # --- vocabulary -------------------------------------------------------------------------------
 
@@ -110,7 +111,33 @@ class Problem:
 _OFFSET = r"(?:Z|[+-]\d\d:?\d\d)$"
 
 
+def _parse_one(text: str, fmt: str | None) -> pd.Timestamp:
+    try:
+        ts = pd.to_datetime(text, format=fmt or "ISO8601")
+    except (ValueError, TypeError, OverflowError):
+        return pd.NaT
+    if ts is pd.NaT:
+        return ts
+    if ts.tzinfo is None:
+        return ts.tz_localize(LOCAL_TZ, ambiguous=True, nonexistent="shift_forward")
+    return ts.tz_convert(LOCAL_TZ)
+
+
 def parse_timestamps(values: pd.Series, fmt: str | None = None) -> tuple[pd.Series, pd.Series]:
+    """See :func:`_parse_timestamps`; falls back to value-by-value parsing for odd mixtures."""
+    try:
+        return _parse_timestamps(values, fmt)
+    except (ValueError, TypeError, OverflowError):
+        # e.g. an offset without minutes ("+01") that the vectorised split did not see
+        s = values.astype("str").str.strip()
+        present = s.notna() & (s != "")
+        parsed = [_parse_one(v, fmt) if ok else pd.NaT for v, ok in zip(s, present, strict=True)]
+        out = pd.Series(pd.to_datetime(parsed, utc=True), index=s.index)
+        out = out.dt.tz_convert(LOCAL_TZ).dt.as_unit("us")
+        return out, present & out.isna()
+
+
+def _parse_timestamps(values: pd.Series, fmt: str | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse strings into tz-aware ``Europe/Stockholm`` timestamps, vectorised.
 
     Accepts ISO 8601 dates (``2024-03-01``) and date-times (``2024-03-01 09:30``,
@@ -129,6 +156,13 @@ def parse_timestamps(values: pd.Series, fmt: str | None = None) -> tuple[pd.Seri
     has_offset = present & s.str.contains(_OFFSET, regex=True).fillna(False).astype(bool)
     naive = present & ~has_offset
     kwargs = {"format": fmt} if fmt else {"format": "ISO8601"}
+    if not has_offset.any() and (fmt is None or "%z" not in fmt):
+        # the common case (one naive column): parse and localise in place, no masked copies
+        parsed = pd.to_datetime(s, errors="coerce", **kwargs)
+        out = parsed.dt.tz_localize(
+            LOCAL_TZ, ambiguous=np.ones(len(parsed), dtype=bool), nonexistent="shift_forward"
+        ).dt.as_unit("us")
+        return out, present & out.isna()
     if has_offset.any():
         parsed = pd.to_datetime(s[has_offset], errors="coerce", utc=True, **kwargs)
         out[has_offset] = parsed.dt.tz_convert(LOCAL_TZ).dt.as_unit("us")
@@ -162,7 +196,9 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     s = values.astype("str").str.replace(r"[\s\u00a0\u202f]", "", regex=True)
     present = s.notna() & (s != "")
     # a comma is the decimal sign only when there is no point; "1,234.5" is English thousands
-    s = s.where(s.str.contains(".", regex=False).fillna(False), s.str.replace(",", ".", regex=False))
+    s = s.where(
+        s.str.contains(".", regex=False).fillna(False), s.str.replace(",", ".", regex=False)
+    )
     s = s.str.replace(",", "", regex=False).str.replace("\u2212", "-", regex=False)
     floats = pd.to_numeric(s.where(present), errors="coerce").astype("float64")
     bad = present & floats.isna()
@@ -227,8 +263,12 @@ def coerce_events(
         out["timestamp"] = ts.dt.tz_localize(LOCAL_TZ, ambiguous="NaT", nonexistent="shift_forward")
     else:
         parsed, bad = parse_timestamps(ts, timestamp_format)
-        expected = f"format {timestamp_format!r}" if timestamp_format else "an ISO 8601 date or date-time"
-        problems += _problems(file, "timestamp", bad, f"cannot parse timestamp; expected {expected}")
+        expected = (
+            f"format {timestamp_format!r}" if timestamp_format else "an ISO 8601 date or date-time"
+        )
+        problems += _problems(
+            file, "timestamp", bad, f"cannot parse timestamp; expected {expected}"
+        )
         problems += _problems(file, "timestamp", ~bad & parsed.isna(), "timestamp is empty")
         out["timestamp"] = parsed
     if "extension_weeks" in out.columns:
@@ -276,7 +316,7 @@ def coerce_cases(
                 file,
                 int(r) + 1,
                 "case_type",
-                f"unknown case type {raw.iloc[r]!r}; expected one of "
+                f"unknown case type {shown(raw.iloc[r])}; expected one of "
                 f"{', '.join(CASE_TYPES)} or a ByggR code (BL, RL, MARK, FÖRF, ANM, ATTANM, TIDS)",
             )
         )
@@ -308,7 +348,7 @@ def coerce_cases(
                     file,
                     int(r) + 1,
                     "decision_outcome",
-                    f"unknown decision outcome {outcome.iloc[r]!r}; expected one of "
+                    f"unknown decision outcome {shown(outcome.iloc[r])}; expected one of "
                     f"{', '.join(DECISION_OUTCOMES)} or empty",
                 )
             )
@@ -339,9 +379,7 @@ def event_schema():
                 nullable=False,
             ),
             "resource": pa.Column(str, nullable=True, required=False),
-            "extension_weeks": pa.Column(
-                "Int64", pa.Check.ge(0), nullable=True, required=False
-            ),
+            "extension_weeks": pa.Column("Int64", pa.Check.ge(0), nullable=True, required=False),
         },
         strict=False,
         coerce=False,

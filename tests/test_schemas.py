@@ -1,0 +1,149 @@
+"""Canonical tables: vocabulary, case-type codes, coercion and pandera contracts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kit.schemas import (
+    ACTIVITIES,
+    CASE_TYPES,
+    coerce_cases,
+    coerce_events,
+    normalise_case_types,
+    parse_numbers,
+    parse_timestamps,
+    schema_problems,
+)
+
+
+def test_vocabulary_matches_architecture():
+    assert ACTIVITIES[0] == "received" and "decision" in ACTIVITIES and len(ACTIVITIES) == 16
+    assert CASE_TYPES == ("bygglov", "rivningslov", "marklov", "forhandsbesked", "anmalan")
+
+
+@pytest.mark.parametrize(
+    "code,expected",
+    [
+        ("BL", "bygglov"),
+        ("RL", "rivningslov"),
+        ("MARK", "marklov"),
+        ("FÖRF", "forhandsbesked"),
+        ("ANM", "anmalan"),
+        ("ATTANM", "anmalan"),
+        ("TIDS", "bygglov"),
+        (" bl ", "bygglov"),
+        ("Förhandsbesked", "forhandsbesked"),
+        ("anmalan", "anmalan"),
+    ],
+)
+def test_case_type_codes(code, expected):
+    types, bad = normalise_case_types(pd.Series([code]))
+    assert types.iloc[0] == expected and not bad.iloc[0]
+
+
+def test_unknown_case_type_is_bad_and_empty_is_missing():
+    types, bad = normalise_case_types(pd.Series(["XYZ", None, ""]))
+    assert bad.tolist() == [True, False, False]
+    assert types.isna().all()
+
+
+def test_naive_timestamps_are_stockholm_local_time():
+    ts, bad = parse_timestamps(pd.Series(["2024-01-15 09:30", "2024-07-01", None]))
+    assert str(ts.dtype.tz) == "Europe/Stockholm"
+    assert ts.iloc[0] == pd.Timestamp("2024-01-15 08:30", tz="UTC")  # CET = UTC+1
+    assert ts.iloc[1] == pd.Timestamp("2024-06-30 22:00", tz="UTC")  # CEST = UTC+2
+    assert pd.isna(ts.iloc[2]) and not bad.any()
+
+
+def test_offsets_and_z_are_converted_and_mix_with_naive():
+    ts, bad = parse_timestamps(
+        pd.Series(["2024-01-15T09:30:00+02:00", "2024-01-15T09:30:00Z", "2024-01-15 09:30"])
+    )
+    assert ts.iloc[0] == pd.Timestamp("2024-01-15 07:30", tz="UTC")
+    assert ts.iloc[1] == pd.Timestamp("2024-01-15 09:30", tz="UTC")
+    assert ts.iloc[2] == pd.Timestamp("2024-01-15 08:30", tz="UTC")
+    assert not bad.any()
+
+
+def test_dst_edges_do_not_fail():
+    # 2024-10-27 02:30 happens twice (read as summer time), 2024-03-31 02:30 never happens
+    ts, bad = parse_timestamps(pd.Series(["2024-10-27 02:30", "2024-03-31 02:30"]))
+    assert not bad.any()
+    assert ts.iloc[0] == pd.Timestamp("2024-10-27 00:30", tz="UTC")
+    assert ts.iloc[1] == pd.Timestamp("2024-03-31 01:00", tz="UTC")  # shifted to 03:00 local
+
+
+def test_strptime_format_and_bad_values():
+    ts, bad = parse_timestamps(pd.Series(["05/02/2024 09:12", "2024-02-05"]), "%d/%m/%Y %H:%M")
+    assert ts.iloc[0] == pd.Timestamp("2024-02-05 09:12", tz="Europe/Stockholm")
+    assert bad.tolist() == [False, True]
+
+
+def test_numbers_with_decimal_comma_and_spaces():
+    floats, bad = parse_numbers(
+        pd.Series(["12 345,50", "1234.5", "1\u00a0000", "-3,25", "", "tolv", "1,234.5"])
+    )
+    assert floats.iloc[:4].tolist() == [12345.5, 1234.5, 1000.0, -3.25]
+    assert pd.isna(floats.iloc[4]) and bad.tolist() == [
+        False,
+        False,
+        False,
+        False,
+        False,
+        True,
+        False,
+    ]
+    assert floats.iloc[6] == 1234.5
+
+
+def test_coerce_events_reports_every_bad_row_with_location():
+    raw = pd.DataFrame(
+        {
+            "case_id": ["A", "A", None],
+            "activity": ["received", "decision", "decision"],
+            "timestamp": ["2024-01-01", "soon", "2024-02-01"],
+            "extension_weeks": [None, "2,5", None],
+        },
+        dtype="str",
+    )
+    df, problems = coerce_events(raw, file="f.csv")
+    where = sorted((p.row, p.column) for p in problems)
+    assert where == [(2, "extension_weeks"), (2, "timestamp"), (3, "case_id")]
+    assert str(df["extension_weeks"].dtype) == "Int64"
+
+
+def test_coerce_cases_types_and_schema_passes():
+    raw = pd.DataFrame(
+        {
+            "case_id": ["A", "B"],
+            "case_type": ["BL", "ATTANM"],
+            "received": ["2024-01-02", None],
+            "fee_sek": ["1 000,5", None],
+            "x": ["150000", "150001"],
+            "y": ["6400000", "6400001"],
+            "decision_outcome": ["Bifall", None],
+        },
+        dtype="str",
+    )
+    df, problems = coerce_cases(raw)
+    assert problems == []
+    assert df["case_type"].tolist() == ["bygglov", "anmalan"]
+    assert df["fee_sek"].iloc[0] == 1000.5 and df["crs"].tolist() == ["EPSG:3006"] * 2
+    assert df["decision_outcome"].iloc[0] == "bifall"
+    assert df["received"].iloc[0] == pd.Timestamp("2024-01-02", tz="Europe/Stockholm")
+    assert schema_problems(df, "cases") == []
+
+
+def test_schema_catches_what_coercion_does_not_produce():
+    df = pd.DataFrame(
+        {
+            "case_id": ["A"],
+            "activity": ["received"],
+            "timestamp": pd.to_datetime(["2024-01-01"]).tz_localize("UTC"),
+        }
+    )
+    problems = schema_problems(df, "events", "f.csv")
+    assert [p.column for p in problems] == ["timestamp"]
+    cases = pd.DataFrame({"case_id": ["A"], "case_type": ["villa"], "fee_sek": [-1.0]})
+    assert {p.column for p in schema_problems(cases, "cases")} == {"case_type", "fee_sek"}
