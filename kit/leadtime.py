@@ -10,8 +10,9 @@ The rules (Plan- och bygglagen 2010:900 as amended by SFS 2018:1136; see ``DOMAI
   22 §) within 21 days after that day (day 21 counts, day 22 does not), the clock instead starts
   on the day the defect was remedied: the last ``supplement_received`` (komplettering inkommen)
   on or after the first order and on or before ``complete`` (komplett ansökan), or ``complete``
-  itself when no supplement is recorded. Such a case that never becomes complete has no clock
-  start, so no deadline and no ``within_limit``.
+  itself when no supplement is recorded. A log without a ``complete`` event for the case bounds
+  the supplements by the decision instead (flagged). A case with a timely order and neither has
+  no clock start, so no deadline and no ``within_limit`` (flagged).
 * **Deadline** = clock start + limit. The decision (``decision``; for anmälan the
   ``start_clearance``, startbesked) on the deadline day is in time.
 * **Extension** (förlängd tidsfrist): the first ``deadline_extended`` event dated on or before the
@@ -45,14 +46,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from kit.config import LOCAL_TZ
 from kit.errors import DataError
+
+if TYPE_CHECKING:
+    from kit.process import EventLog
 
 LOV_TYPES = ("bygglov", "rivningslov", "marklov", "forhandsbesked")
 LIMIT_WEEKS: dict[str, int] = {**{t: 10 for t in LOV_TYPES}, "anmalan": 4}
@@ -213,7 +218,9 @@ def _require(events: pd.DataFrame, columns: Iterable[str], what: str = "events")
 def _activity_codes(activity: pd.Series, names: list[str]) -> np.ndarray:
     """Index of each event's activity in ``names`` (-1 when not there); factorises once."""
     codes, uniques = pd.factorize(activity)
-    lookup = np.array([names.index(u) if u in names else -1 for u in uniques] + [-1], dtype=np.int64)
+    lookup = np.array(
+        [names.index(u) if u in names else -1 for u in uniques] + [-1], dtype=np.int64
+    )
     return lookup[codes]  # code -1 (missing activity) picks the trailing -1
 
 
@@ -229,56 +236,151 @@ def _instants(values: pd.Series) -> np.ndarray:
 
 def normalise_case_type(values: pd.Series) -> pd.Series:
     """Canonical case types: lower-case, ByggR codes and Swedish spellings mapped; missing → unknown."""
-    cats = values.astype("object")
-    uniq = pd.unique(cats)
-    table = {}
-    for u in uniq:
-        if u is None or (isinstance(u, float) and math.isnan(u)) or u is pd.NA:
-            table[u] = UNKNOWN_TYPE
-            continue
-        key = str(u).strip().lower()
-        table[u] = CASE_TYPE_ALIASES.get(key, key) or UNKNOWN_TYPE
-    return cats.map(table).fillna(UNKNOWN_TYPE).astype(object)
+    codes, uniques = pd.factorize(values.astype("object"), use_na_sentinel=True)
+    canon = [CASE_TYPE_ALIASES.get(str(u).strip().lower(), str(u).strip().lower()) for u in uniques]
+    table = np.array([c or UNKNOWN_TYPE for c in canon] + [UNKNOWN_TYPE], dtype=object)
+    return pd.Series(table[codes], index=values.index, dtype=object)  # code -1 → unknown
+
+
+def _positions(case_ids: pd.Index, values: pd.Series) -> np.ndarray:
+    """Code of each value in ``case_ids`` (-1 when absent), compared as text."""
+    ids = case_ids if case_ids.dtype == "str" else case_ids.astype("str")
+    vals = values if values.dtype == "str" else values.astype("str")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:  # Arrow's hash lookup is about twice as fast as Index.get_indexer on strings
+        found = pc.index_in(pa.array(vals.array), value_set=pa.array(ids.array))
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    except (TypeError, pa.ArrowException):
+        return ids.get_indexer(vals).astype(np.int64)
 
 
 def _case_attributes(
-    case_ids: np.ndarray, cases: pd.DataFrame | None, events: pd.DataFrame, codes: np.ndarray
+    case_ids: pd.Index, cases: pd.DataFrame | None, event_type: np.ndarray | None, codes: np.ndarray
 ) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """(case_type, fee_sek, received day from the cases table) aligned to ``case_ids``."""
     n = len(case_ids)
     if cases is not None and len(cases) and "case_id" in cases.columns:
-        table = cases.drop_duplicates("case_id")
-        table.index = pd.Index(table["case_id"].astype(str).to_numpy(dtype=object))
-        table = table.reindex(pd.Index(case_ids.astype(str)))
-        ctype = (
-            normalise_case_type(table["case_type"])
-            if "case_type" in table.columns
-            else pd.Series([UNKNOWN_TYPE] * n, dtype=object)
-        )
-        fee = (
-            pd.to_numeric(table["fee_sek"], errors="coerce").to_numpy(dtype=np.float64)
-            if "fee_sek" in table.columns
-            else np.full(n, np.nan)
-        )
-        rec = (
-            local_days(table["received"].reset_index(drop=True), what="cases.received")
-            if "received" in table.columns
-            else np.full(n, np.nan)
-        )
-        return ctype.reset_index(drop=True), fee, rec
-    if "case_type" in events.columns:
+        pos = _positions(case_ids, cases["case_id"])
+        rows = np.flatnonzero(pos >= 0)
+        if len(rows) and np.bincount(pos[rows], minlength=n).max() > 1:
+            # a case listed twice: its first row counts
+            _, first = np.unique(pos[rows], return_index=True)
+            rows = rows[np.sort(first)]
+        at = pos[rows]  # case code of each used row of the cases table
+
+        def aligned(values: np.ndarray, fill: Any) -> np.ndarray:
+            out = np.full(n, fill, dtype=values.dtype)
+            out[at] = values[rows]
+            return out
+
+        ctype = pd.Series([UNKNOWN_TYPE] * n, dtype=object)
+        if "case_type" in cases.columns:
+            ctype = normalise_case_type(
+                pd.Series(aligned(cases["case_type"].to_numpy(dtype=object), None), dtype=object)
+            )
+        fee = np.full(n, np.nan)
+        if "fee_sek" in cases.columns:
+            fee = aligned(
+                pd.to_numeric(cases["fee_sek"], errors="coerce").to_numpy(
+                    dtype=np.float64, na_value=np.nan
+                ),
+                np.nan,
+            )
+        rec = np.full(n, np.nan)
+        if "received" in cases.columns:
+            rec = aligned(local_days(cases["received"], what="cases.received"), np.nan)
+        return ctype, fee, rec
+    if event_type is not None:
         # a case type carried on the events: the first non-missing value of each case
-        col = events["case_type"].to_numpy(dtype=object)
-        keep = pd.notna(col)
-        first = pd.Series(col[keep]).groupby(codes[keep]).first()
+        keep = pd.notna(event_type)
+        first = pd.Series(event_type[keep]).groupby(codes[keep]).first()
         per_case = pd.Series([None] * n, dtype=object)
         per_case.iloc[first.index.to_numpy()] = first.to_numpy()
         return normalise_case_type(per_case), np.full(n, np.nan), np.full(n, np.nan)
     return pd.Series([UNKNOWN_TYPE] * n, dtype=object), np.full(n, np.nan), np.full(n, np.nan)
 
 
+@dataclass
+class _Inputs:
+    """What case_metrics reads from the events, from a table or a prepared EventLog."""
+
+    codes: np.ndarray  # case code per event (codes follow sorted case_id)
+    case_ids: pd.Index
+    act: np.ndarray  # index into the activity names case_metrics reads, -1 for others
+    day: np.ndarray  # local calendar day number per event
+    frame: pd.DataFrame
+    order: np.ndarray | None  # event i is frame row order[i] (None: same order)
+    t: np.ndarray | None  # int64 ns per event when known
+
+    def _col(self, name: str, mask: np.ndarray) -> pd.Series:
+        rows = np.flatnonzero(mask)
+        return self.frame[name].iloc[rows if self.order is None else self.order[rows]]
+
+    @property
+    def event_case_type(self) -> np.ndarray | None:
+        if "case_type" not in self.frame.columns:
+            return None
+        values = self.frame["case_type"].to_numpy(dtype=object)
+        return values if self.order is None else values[self.order]
+
+    def instants(self, mask: np.ndarray) -> np.ndarray:
+        if self.t is not None:
+            return self.t[mask]
+        return _instants(self._col("timestamp", mask))
+
+    def extension_weeks(self, mask: np.ndarray) -> np.ndarray:
+        if "extension_weeks" not in self.frame.columns:
+            return np.full(int(mask.sum()), np.nan)
+        weeks = pd.to_numeric(self._col("extension_weeks", mask), errors="coerce")
+        return weeks.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _inputs(events: Any, names: list[str]) -> _Inputs:
+    from kit.process import NS_PER_DAY, EventLog, factorize_cases
+
+    if isinstance(events, EventLog):
+        lookup = np.array(
+            [names.index(u) if u in names else -1 for u in events.names], dtype=np.int64
+        )
+        t = events.t
+        if events.tz is not None:
+            local = pd.DatetimeIndex(t.view("datetime64[ns]")).tz_localize("UTC")
+            local = local.tz_convert(LOCAL_TZ).tz_localize(None).asi8
+        else:
+            local = t
+        return _Inputs(
+            codes=events.case,
+            case_ids=events.case_ids,
+            act=lookup[events.act] if len(lookup) else events.act,
+            day=(local // NS_PER_DAY).astype(np.float64),
+            frame=events.frame,
+            order=events.order,
+            t=t,
+        )
+    _require(events, ("case_id", "activity", "timestamp"))
+    if events["timestamp"].isna().any():
+        bad = int(np.flatnonzero(events["timestamp"].isna().to_numpy())[0])
+        raise DataError(
+            "event without a timestamp; every event needs a date and time",
+            row=bad + 1,
+            column="timestamp",
+        )
+    codes, case_ids = factorize_cases(events["case_id"])
+    return _Inputs(
+        codes=codes,
+        case_ids=case_ids,
+        act=_activity_codes(events["activity"], names),
+        day=local_days(events["timestamp"]),
+        frame=events,
+        order=None,
+        t=None,
+    )
+
+
 def case_metrics(
-    events: pd.DataFrame,
+    events: pd.DataFrame | EventLog,
     cases: pd.DataFrame | None = None,
     *,
     holiday_shift: bool = False,
@@ -304,20 +406,10 @@ def case_metrics(
     fee_reduction_sek, open`` (no decided date and not withdrawn), ``days_left`` (open cases:
     deadline − as_of; negative means already late), ``flags`` (``; ``-separated notes).
     """
-    _require(events, ("case_id", "activity", "timestamp"))
-    if events["timestamp"].isna().any():
-        bad = int(np.flatnonzero(events["timestamp"].isna().to_numpy())[0])
-        raise DataError(
-            "event without a timestamp; every event needs a date and time",
-            row=bad + 1,
-            column="timestamp",
-        )
-    codes, case_ids = pd.factorize(events["case_id"], sort=True)
-    case_ids = np.asarray(case_ids, dtype=object)
-    n = len(case_ids)
     names = [*_FIRST_OF, "supplement_received", "deadline_extended"]
-    act = _activity_codes(events["activity"], names)  # -1 for activities not read here
-    day = local_days(events["timestamp"])
+    inp = _inputs(events, names)
+    codes, case_ids, act, day = inp.codes, inp.case_ids, inp.act, inp.day
+    n = len(case_ids)
     n_act = len(names)
 
     # first date of each (case, activity): one scatter-min over all relevant events
@@ -329,7 +421,7 @@ def case_metrics(
     first = first.reshape(n, n_act)
     col = {name: first[:, i] for i, name in enumerate(names)}
 
-    ctype, fee, cases_received = _case_attributes(case_ids, cases, events, codes)
+    ctype, fee, cases_received = _case_attributes(case_ids, cases, inp.event_case_type, codes)
     ctype_arr = ctype.to_numpy(dtype=object)
     is_anm = ctype_arr == "anmalan"
     limit = np.where(is_anm, LIMIT_WEEKS["anmalan"], DEFAULT_LIMIT_WEEKS).astype(np.int64)
@@ -343,11 +435,13 @@ def case_metrics(
     creq = col["completion_requested"]
     order_in_time = (creq - received) <= COMPLETION_ORDER_DAYS  # NaN compares False
 
-    # last supplement between the first completion order and the complete date
+    # last supplement between the first completion order and the complete date; exports without
+    # `complete` events bound it by the decision instead
+    bound = np.where(np.isnan(complete), decided, complete)
     sup_mask = act == names.index("supplement_received")
     sup_case = codes[sup_mask]
     sup_day = day[sup_mask]
-    ok = (sup_day <= complete[sup_case]) & (sup_day >= creq[sup_case])
+    ok = (sup_day <= bound[sup_case]) & (sup_day >= creq[sup_case])
     last_sup = np.full(n, -np.inf)
     np.maximum.at(last_sup, sup_case[ok], sup_day[ok])
     last_sup[np.isinf(last_sup)] = np.nan
@@ -364,15 +458,8 @@ def case_metrics(
     ext_first_day = np.full(n, np.nan)
     ext_first_weeks = np.full(n, np.nan)
     if ext_mask.any():
-        ext_rows = np.flatnonzero(ext_mask)
-        ext_ts = _instants(events["timestamp"].iloc[ext_rows])
-        weeks_col = (
-            pd.to_numeric(events["extension_weeks"], errors="coerce").to_numpy(
-                dtype=np.float64, na_value=np.nan
-            )[ext_mask]
-            if "extension_weeks" in events.columns
-            else np.full(int(ext_mask.sum()), np.nan)
-        )
+        ext_ts = inp.instants(ext_mask)
+        weeks_col = inp.extension_weeks(ext_mask)
         order = np.lexsort((ext_ts, ext_case))  # stable: same instant keeps file order
         oc = ext_case[order]
         is_first = np.ones(len(oc), dtype=bool)
@@ -410,10 +497,17 @@ def case_metrics(
         flags[cond] = flags[cond] + (text + "; ")
 
     flag(ctype_arr == UNKNOWN_TYPE, "case type unknown, lov rules used")
-    flag(~np.isin(ctype_arr, [*LIMIT_WEEKS, UNKNOWN_TYPE]), "case type not recognised, lov rules used")
+    flag(
+        ~np.isin(ctype_arr, [*LIMIT_WEEKS, UNKNOWN_TYPE]),
+        "case type not recognised, lov rules used",
+    )
     flag(np.isnan(received), "no received date")
     flag(~np.isnan(creq) & ~order_in_time & ~np.isnan(received), "completion order after 21 days")
-    flag(order_in_time & np.isnan(complete), "completion ordered, never complete")
+    flag(order_in_time & np.isnan(clock_start), "completion ordered, never complete")
+    flag(
+        order_in_time & np.isnan(complete) & ~np.isnan(clock_start),
+        "no complete event, clock from last supplement",
+    )
     flag(ext_applies & (ext_weeks_given > limit), "extension longer than limit")
     flag((n_ext >= 2) & ~np.isnan(ext_first_day), "second extension")
     flag(~np.isnan(ext_first_day) & ~ext_applies & ~np.isnan(base), "extension after deadline")
@@ -424,9 +518,7 @@ def case_metrics(
 
     out = pd.DataFrame(
         {
-            "case_id": pd.Series(case_ids, dtype=events["case_id"].dtype)
-            if pd.api.types.is_string_dtype(events["case_id"].dtype)
-            else pd.Series(case_ids),
+            "case_id": pd.Series(case_ids.array),
             "case_type": ctype_arr,
             "received": to_dates(received),
             "complete": to_dates(complete),
@@ -514,3 +606,110 @@ def summarise(per_case: pd.DataFrame) -> dict[str, Any]:
             if len(coa):
                 out["share_complete_on_arrival"] = float(coa.mean())
     return {k: _plain(v) for k, v in out.items()}
+
+
+# --- one call for reports and the CLI -----------------------------------------------------------
+
+PER_CASE_EXPORT = (
+    "case_id",
+    "case_type",
+    "lead_time_days",
+    "clock_start",
+    "deadline",
+    "decided",
+    "within_limit",
+    "days_late",
+    "weeks_late_started",
+    "fee_reduction_share",
+    "fee_reduction_sek",
+)
+
+
+@dataclass
+class LeadTimeReport:
+    """Everything ``testlab leadtime`` shows: summary, per-case table, bottlenecks, variants.
+
+    ``permit`` is False for a log without the permit vocabulary: its lead time is then the case
+    duration from the first to the last event and the PBL figures are None/NA.
+    """
+
+    summary: dict[str, Any]
+    per_case: pd.DataFrame
+    bottlenecks: pd.DataFrame
+    variants: pd.DataFrame
+    permit: bool
+
+    def to_dict(self, top: int = 10) -> dict[str, Any]:
+        """JSON-ready: ``{"summary": {...}, "bottlenecks": [...], "variants": [...]}``."""
+        return {
+            "summary": dict(self.summary),
+            "bottlenecks": _records(self.bottlenecks.head(top)),
+            "variants": _records(self.variants.head(top)),
+        }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for row in frame.to_dict(orient="records"):
+        rec = {}
+        for k, v in row.items():
+            v = _plain(v)
+            rec[str(k)] = round(v, 6) if isinstance(v, float) else v
+        out.append(rec)
+    return out
+
+
+def _generic_per_case(events: pd.DataFrame) -> pd.DataFrame:
+    """Per-case table of a log without permit activities: first → last event, no PBL figures."""
+    from kit.process import case_durations
+
+    cd = case_durations(events)
+    n = len(cd)
+    nan = np.full(n, np.nan)
+    nat = to_dates(nan)
+    return pd.DataFrame(
+        {
+            "case_id": cd["case_id"],
+            "case_type": pd.Series([None] * n, dtype=object),
+            "received": to_dates(local_days(cd["start"])),
+            "decided": to_dates(local_days(cd["end"])),
+            "lead_time_days": cd["duration_days"].to_numpy(dtype=np.float64),
+            "clock_start": nat,
+            "deadline": nat,
+            "within_limit": pd.array([pd.NA] * n, dtype="boolean"),
+            "days_late": nan,
+            "weeks_late_started": nan,
+            "fee_reduction_share": nan,
+            "fee_reduction_sek": nan,
+        }
+    )
+
+
+def lead_time_report(
+    events: pd.DataFrame,
+    cases: pd.DataFrame | None = None,
+    *,
+    holiday_shift: bool = False,
+    as_of: Any = None,
+) -> LeadTimeReport:
+    """Per-case metrics, summary, bottlenecks and variants of one event log.
+
+    A permit log (``received`` and ``decision``/``start_clearance`` present) gets the PBL
+    figures of :func:`case_metrics`; any other log (e.g. an XES log with ``Submit``, ``Review``,
+    ``Approve``) gets the case duration as lead time and None for the PBL figures.
+    """
+    from kit import process
+
+    permit = process.has_permit_activities(events)
+    if permit:
+        per_case = case_metrics(events, cases, holiday_shift=holiday_shift, as_of=as_of)
+    else:
+        per_case = _generic_per_case(events)
+    summary = summarise(per_case)
+    return LeadTimeReport(
+        summary=summary,
+        per_case=per_case,
+        bottlenecks=process.bottlenecks(events, top=None),
+        variants=process.variants(events),
+        permit=permit,
+    )
