@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -134,9 +135,40 @@ li.testlab-dashboard p{{margin:6px 0 0;color:#57606a}}
 """
 
 
+_REMOTE_ASSET = re.compile(
+    r"<link[^>]+href=[\"']https?://[^>]*>|<script[^>]+src=[\"']https?://[^>]*>\s*</script>", re.I
+)
+
+
+def _offline_copies(folder: Path) -> None:
+    """Copies of Voilà's own templates without their CDN links (Font Awesome from jsDelivr).
+
+    Voilà's ``lab`` template loads icon fonts from a CDN on every dashboard; on a closed
+    network that request hangs or fails. Our template folder comes first in Voilà's search
+    path, so a stripped copy of each such file takes its place; nothing else changes.
+    """
+    from jupyter_core.paths import jupyter_path
+
+    seen: set[str] = {"tree.html", "tree-lab.html"}
+    for name in ("lab", "base"):
+        for root in jupyter_path("voila", "templates", name):
+            base = Path(root)
+            if not base.is_dir():
+                continue
+            for src in sorted(base.glob("*.htm*")) + sorted(base.glob("*.j2")):
+                if src.name in seen:
+                    continue
+                seen.add(src.name)
+                text = src.read_text(encoding="utf-8")
+                if _REMOTE_ASSET.search(text):
+                    (folder / src.name).write_text(_REMOTE_ASSET.sub("", text), encoding="utf-8")
+            break  # the first existing folder of a template wins, as in Voilà
+
+
 def _write_template(folder: Path, boards: list[Dashboard], default_lang: str = "sv") -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
+    _offline_copies(folder)
     page = _PAGE.format(
         title=html.escape(t("index.title", "sv")),
         default_en="true" if default_lang == "en" else "false",

@@ -62,3 +62,16 @@ def test_voila_runs_in_production_settings(tmp_path):
     assert "cull_idle_timeout" in joined and "--preheat_kernel=True" in cmd
     assert env["JUPYTER_PATH"].split(":")[0] == str(tmp_path / SHARE)
     assert "--preheat_kernel=True" not in voila_command(tmp_path, 9999, preheat=False)[0]
+
+
+def test_published_templates_load_nothing_from_the_network(toy_project):
+    import re
+
+    site = toy_project / "build" / "site"
+    publish(site)
+    folder = site / SHARE / "voila/templates" / TEMPLATE
+    # Voilà's lab template pulls Font Awesome from a CDN: our copy must replace it
+    assert (folder / "index.html.j2").exists()
+    for path in folder.iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"<(link|script)[^>]+(href|src)=[\"']https?://", text), path.name
