@@ -2,12 +2,13 @@
 
 Public API, grouped (imported lazily so ``import kit`` and the CLI start fast):
 
-Data        load_events, load_cases, load_sample, validate_file
+Data        load_events, load_cases, load_log, load_sample, validate_file, synthesise
 Privacy     pseudonymise
 Lead times  case_metrics, summarise
-Process     variants, directly_follows, bottlenecks, monthly_trend, work_in_progress
+Process     variants, directly_follows, bottlenecks, monthly_trend, work_in_progress,
+            process_map_svg
 Plans       read_plan, read_proposals, check_proposals
-Maps        offline_map
+Maps        offline_map, add_case_points, to_wgs84, map_html
 Runs        record, discover_labs, run_labs
 Labels      t
 """
@@ -44,6 +45,9 @@ _API: dict[str, str] = {
     "check_proposals": "kit.plancheck",
     # maps
     "offline_map": "kit.maps",
+    "to_wgs84": "kit.maps",
+    "add_case_points": "kit.maps",
+    "map_html": "kit.maps",
     # runs and labels
     "record": "kit.kpi",
     "discover_labs": "kit.labs",
