@@ -190,7 +190,9 @@ class Catalogue:
     def by_kod(self, kod: str) -> Entry | None:
         return next((e for e in self.entries if e.kod == kod), None)
 
-    def by_wording(self, wording: str, typ: str | None = None) -> tuple[Entry, dict[str, str]] | None:
+    def by_wording(
+        self, wording: str, typ: str | None = None
+    ) -> tuple[Entry, dict[str, str]] | None:
         """The most specific entry whose wording pattern ``wording`` follows, with its values.
 
         ``typ`` (``Användningsbestämmelse`` / ``Egenskapsbestämmelse``) narrows the search."""
@@ -233,9 +235,7 @@ def read_catalogue(path: str | Path = CATALOGUE_FILE) -> Catalogue:
                 beteckning=item.get("beteckning") or "",
                 uttryckt_varde=item.get("uttryckt_varde") or "",
                 symbol=item.get("symbol") or "",
-                variables=tuple(
-                    (m.group(1), m.group(2)) for m in _VARIABLE.finditer(formulering)
-                ),
+                variables=tuple((m.group(1), m.group(2)) for m in _VARIABLE.finditer(formulering)),
             )
         )
     return Catalogue(entries, source=raw.get("source", ""), release=raw.get("release_name", ""))

@@ -115,6 +115,17 @@ class Plan:
         return np.array([r.geometry for r in self.regulations], dtype=object)
 
     @cached_property
+    def area_keys(self) -> dict[int, int]:
+        """Regulation index → number of its area, equal for bestämmelser drawn on the same
+        geometry (e.g. B and C on one användningsområde)."""
+        keys: dict[bytes, int] = {}
+        blobs = shapely.to_wkb(shapely.normalize(self.geometries))
+        return {
+            reg.index: keys.setdefault(blob, len(keys))
+            for reg, blob in zip(self.regulations, blobs, strict=True)
+        }
+
+    @cached_property
     def tree(self) -> shapely.STRtree:
         """Spatial index over the regulations' geometries (same order as ``regulations``)."""
         return shapely.STRtree(self.geometries)
@@ -162,8 +173,8 @@ class Proposals:
 def _load(source: Source, what: str) -> tuple[dict, str]:
     """JSON object and a display name from a path, raw bytes or an already-parsed dict."""
     if isinstance(source, dict):
-        return source, "<data>"
-    if isinstance(source, bytes | bytearray):
+        data, name = source, "<data>"
+    elif isinstance(source, bytes | bytearray):
         name = "<upload>"
         text = bytes(source).decode("utf-8-sig", errors="replace")
     else:
@@ -174,10 +185,11 @@ def _load(source: Source, what: str) -> tuple[dict, str]:
             raise PlanError(f"{what} file not found", file=name) from None
         except OSError as exc:
             raise PlanError(f"cannot read {what}: {exc.strerror}", file=name) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PlanError(f"not JSON: {exc.msg} (line {exc.lineno})", file=name) from None
+    if not isinstance(source, dict):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise PlanError(f"not JSON: {exc.msg} (line {exc.lineno})", file=name) from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise PlanError(f"expected a GeoJSON FeatureCollection as {what}", file=name)
     if not isinstance(data.get("features"), list):
@@ -250,7 +262,9 @@ def _to_shape(geoms: list[dict], where: str, file: str):
         try:
             s = shape(g)
         except Exception as exc:  # shapely raises several types for malformed coordinates
-            raise PlanError(f"{where}: malformed {g.get('type')} geometry: {exc}", file=file) from None
+            raise PlanError(
+                f"{where}: malformed {g.get('type')} geometry: {exc}", file=file
+            ) from None
         if s.is_empty:
             raise PlanError(f"{where}: empty geometry", file=file)
         if not s.is_valid:
@@ -311,9 +325,7 @@ def _regulation_value(
     return given if given is not None else wording_value
 
 
-def _regulation(
-    feature: dict, index: int, typ: str, catalogue: Catalogue, file: str
-) -> Regulation:
+def _regulation(feature: dict, index: int, typ: str, catalogue: Catalogue, file: str) -> Regulation:
     props = feature.get("properties") or {}
     rid = props.get("objektidentitet") or feature.get("id") or f"#{index}"
     where = _where(index, rid)
@@ -369,13 +381,18 @@ def read_plan(
         ftype = _feature_type(feature)
         if ftype == "detaljplan" or (not ftype and "plangeometri" in props):
             if plan_feature is not None:
-                raise PlanError(f"{_where(i, feature.get('id'))}: a second detaljplan feature", file=file)
+                raise PlanError(
+                    f"{_where(i, feature.get('id'))}: a second detaljplan feature", file=file
+                )
             plan_feature = (i, feature)
             crs_value = crs_value or props.get("koordinatsystemPlan")
         elif ftype in _FEATURE_TYPES or (
-            not ftype and ("planbestammelsekatalogreferens" in props or "bestammelseformulering" in props)
+            not ftype
+            and ("planbestammelsekatalogreferens" in props or "bestammelseformulering" in props)
         ):
-            regulations.append(_regulation(feature, i, _FEATURE_TYPES.get(ftype, ""), catalogue, file))
+            regulations.append(
+                _regulation(feature, i, _FEATURE_TYPES.get(ftype, ""), catalogue, file)
+            )
         else:
             skipped += 1
     if plan_feature is None:
@@ -400,7 +417,9 @@ def read_plan(
     pi, pf = plan_feature
     pprops = pf.get("properties") or {}
     geoms = _geometry_dicts(pprops.get("plangeometri")) or _geometry_dicts(pf.get("geometry"))
-    area = _to_shape(geoms, _where(pi, pprops.get("objektidentitet") or pf.get("id")) + " plangeometri", file)
+    area = _to_shape(
+        geoms, _where(pi, pprops.get("objektidentitet") or pf.get("id")) + " plangeometri", file
+    )
     if area.geom_type not in ("Polygon", "MultiPolygon"):
         raise PlanError(f"{_where(pi, pf.get('id'))}: plangeometri must be a polygon", file=file)
     plan = Plan(
@@ -439,9 +458,13 @@ def _height(props: dict, key: str, where: str, file: str) -> float | None:
     try:
         value = parse_decimal(raw)
     except (ValueError, TypeError):
-        raise PlanError(f"{where}: {key} {raw!r} is not a number of metres (e.g. 8,5)", file=file) from None
+        raise PlanError(
+            f"{where}: {key} {raw!r} is not a number of metres (e.g. 8,5)", file=file
+        ) from None
     if value < 0:
-        raise PlanError(f"{where}: {key} {raw!r} is negative; expected metres above ground", file=file)
+        raise PlanError(
+            f"{where}: {key} {raw!r} is negative; expected metres above ground", file=file
+        )
     return value
 
 
@@ -468,7 +491,9 @@ def read_proposals(source: Source, *, crs: str | None = None) -> Proposals:
         props = feature.get("properties") or {}
         pid = props.get("proposal_id")
         if pid is None or str(pid).strip() == "":
-            raise PlanError(f"{_where(i, feature.get('id'))}: missing properties.proposal_id", file=file)
+            raise PlanError(
+                f"{_where(i, feature.get('id'))}: missing properties.proposal_id", file=file
+            )
         pid = str(pid).strip()
         fid = props.get("id") or feature.get("id")
         where = f"{_where(i, fid)} of proposal {pid!r}"
@@ -479,7 +504,9 @@ def read_proposals(source: Source, *, crs: str | None = None) -> Proposals:
             )
         geometry = _to_shape(_geometry_dicts(feature.get("geometry")), where, file)
         if geometry.geom_type not in ("Polygon", "MultiPolygon"):
-            raise PlanError(f"{where}: {role} must be a polygon, not {geometry.geom_type}", file=file)
+            raise PlanError(
+                f"{where}: {role} must be a polygon, not {geometry.geom_type}", file=file
+            )
         if pid not in properties:
             order.append(pid)
             properties[pid] = []
@@ -488,7 +515,7 @@ def read_proposals(source: Source, *, crs: str | None = None) -> Proposals:
             properties[pid].append(geometry)
             continue
         use = props.get("anvandning")
-        use = str(use).strip().upper() or None if use is not None else None
+        use = (str(use).strip().upper() or None) if use is not None else None
         buildings[pid].append(
             Building(
                 id=str(fid or f"{pid}-{len(buildings[pid]) + 1}"),
@@ -503,7 +530,9 @@ def read_proposals(source: Source, *, crs: str | None = None) -> Proposals:
     for pid in order:
         if not properties[pid]:
             raise PlanError(f"proposal {pid!r} has no feature with role 'fastighet'", file=file)
-        prop = properties[pid][0] if len(properties[pid]) == 1 else shapely.union_all(properties[pid])
+        prop = (
+            properties[pid][0] if len(properties[pid]) == 1 else shapely.union_all(properties[pid])
+        )
         items.append(Proposal(pid, prop, buildings[pid]))
     if not items:
         raise PlanError("no proposals (the FeatureCollection is empty)", file=file)

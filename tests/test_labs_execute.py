@@ -51,7 +51,7 @@ def test_reports_are_static_offline_and_without_code(runs):
         html = Path(r.report).read_text(encoding="utf-8")
         assert "import kit" not in html and ".show()" not in html
         assert not re.search(r"<script[^>]+src=[\"']https?:", html), r.report
-        assert "<img" in html or "<svg" in html, f"{r.report}: a report shows figures"
+        assert re.search(r"<img|<svg|<iframe", html), f"{r.report}: a report shows figures or maps"
         nb = nbformat.read(r.notebook, as_version=4)
         errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
         stderr = [o for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr" and "Warning" in o.get("text", "")]
