@@ -6,7 +6,10 @@ the right thing where it runs:
 
 * in Voilà and JupyterLab it shows the controls above an output area, and re-renders when a
   control changes (the browser tests rely on the CSS classes ``testlab-filter`` on every
-  control and ``testlab-output`` on the output area);
+  control and ``testlab-output`` on the output area). The output area is an ``HTML`` widget
+  whose value is replaced, not an ``Output`` widget: Voilà 0.5 intermittently never finishes
+  rendering a notebook that writes into an ``Output`` widget while it executes
+  (voila-dashboards/voila#1428; reproduced here in about one page load in six);
 * under ``testlab run`` (``TESTLAB_BATCH=1``) it renders once, straight into the cell, so the
   executed notebook and its HTML report hold the figures themselves rather than widget state.
 """
@@ -93,16 +96,28 @@ class Dashboard:
 
     # -- to implement ---------------------------------------------------------------------
     def controls(self) -> list:
-        """The filter widgets (ipywidgets); their values are read in :meth:`render`."""
+        """The filter widgets (ipywidgets); their values are read in :meth:`render_parts`."""
         return []
 
-    def render(self) -> None:
-        """Display the content for the current selection (``IPython.display.display``)."""
+    def render_parts(self) -> list:
+        """The content for the current selection: HTML strings and objects with
+        ``_repr_html_`` (folium maps), in display order."""
         raise NotImplementedError
 
     # -- provided ------------------------------------------------------------------------
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
+
+    def render(self) -> None:
+        """Display the content into the current cell (batch reports, JupyterLab)."""
+        from IPython.display import HTML, display
+
+        for part in self.render_parts():
+            display(HTML(part) if isinstance(part, str) else part)
+
+    def render_html(self) -> str:
+        """The content as one HTML string (the value of the live output area)."""
+        return "".join(_part_html(part) for part in self.render_parts())
 
     def show(self) -> None:
         """Display the dashboard: live widgets interactively, a static render in batch runs."""
@@ -117,17 +132,23 @@ class Dashboard:
         for c in controls:
             c.add_class("testlab-filter")
             c.observe(self._on_change, names="value")
-        self._output = w.Output()
+        self._output = w.HTML()
         self._output.add_class("testlab-output")
         box = w.VBox([w.HBox(controls, layout=w.Layout(flex_flow="row wrap")), self._output])
-        display(box)
         self._refresh()
+        display(box)
 
     def _on_change(self, _change: object) -> None:
         self._refresh()
 
     def _refresh(self) -> None:
-        out = self._output
-        out.clear_output(wait=True)
-        with out:
-            self.render()
+        self._output.value = self.render_html()
+
+
+def _part_html(part: object) -> str:
+    if isinstance(part, str):
+        return part
+    to_html = getattr(part, "_repr_html_", None)
+    if to_html is not None:
+        return to_html()
+    return f"<pre>{html.escape(str(part))}</pre>"

@@ -72,6 +72,14 @@ def page(browser):
     context.route("**/*", guard)
     pg = context.new_page()
     pg.blocked = blocked
+    pg.js_errors = []
+    pg.on("pageerror", lambda exc: pg.js_errors.append(str(exc)))
+    pg.on(
+        "console",
+        lambda msg: pg.js_errors.append(msg.text)
+        if msg.type == "error" and "net::ERR_FAILED" not in msg.text and "Failed to load resource" not in msg.text
+        else None,
+    )
     yield pg
     context.close()
 
@@ -120,6 +128,7 @@ def test_dashboard_renders_without_errors_or_code_and_reacts_to_a_filter(server,
     frame = page.frame_locator(".testlab-output iframe").first
     frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
     assert frame.locator("path.leaflet-interactive").count() > 0
+    page.locator(".testlab-output iframe").first.screenshot(path=str(SHOTS / f"{lab_id}-{lang}-map.png"))
 
     # changing a filter changes the output
     output = page.locator(".testlab-output").first
@@ -139,6 +148,7 @@ def test_dashboard_renders_without_errors_or_code_and_reacts_to_a_filter(server,
     _shot(page, f"{lab_id}-{lang}-changed")
     blocked_non_tiles = [u for u in page.blocked if "tile" not in u]
     assert blocked_non_tiles == [], "the dashboard tried to load assets from the network"
+    assert page.js_errors == []
 
 
 def _png() -> bytes:

@@ -276,15 +276,6 @@ class LeadTimeDashboard(Dashboard):
             self._syncing = False
 
     # -- content -------------------------------------------------------------------------------
-    def render(self) -> None:
-        from IPython.display import HTML, display
-
-        for part in self.render_parts():
-            if isinstance(part, str):
-                display(HTML(part))
-            else:
-                display(part)
-
     def render_parts(self) -> list:
         """The content as a list of HTML strings and folium maps (what :meth:`render` shows).
 
@@ -520,7 +511,7 @@ class LeadTimeDashboard(Dashboard):
             value_col="lead_time_days",
             popup_cols=("case_id", "case_type_label", "received", "lead_time_days"),
             cluster_threshold=self.cluster_threshold,
-            fit=self.municipality not in MUNICIPALITIES,
+            fit=True,  # zoom to where the cases are; the municipality box is mostly forest
             lang=self.lang,
         )
         return m, n

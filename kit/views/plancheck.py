@@ -225,12 +225,6 @@ class PlanCheckDashboard(Dashboard):
             self._syncing = False
 
     # -- content ----------------------------------------------------------------------------
-    def render(self) -> None:
-        from IPython.display import HTML, display
-
-        for part in self.render_parts():
-            display(HTML(part) if isinstance(part, str) else part)
-
     def render_parts(self) -> list:
         """The content as HTML strings and a folium map (what :meth:`render` shows)."""
         from kit.plancheck import summarise

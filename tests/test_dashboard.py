@@ -1,0 +1,76 @@
+"""The dashboard frame: live HTML output area in Voilà, static render in batch runs, KPI cards."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import pytest
+from IPython.utils.capture import capture_output
+
+from kit.dashboard import BATCH_ENV, Dashboard, Kpi, kpi_cards_html
+
+
+class Counter(Dashboard):
+    def __init__(self, lang="sv"):
+        super().__init__(lang)
+        self.pick = w.Dropdown(options=["a", "b"], value="a")
+
+    def controls(self):
+        return [self.pick]
+
+    def render_parts(self):
+        class Map:
+            def _repr_html_(self):
+                return "<iframe srcdoc='map'></iframe>"
+
+        return [f"<p>vald: {self.pick.value}</p>", Map(), 42]
+
+
+@pytest.fixture
+def shell():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    return InteractiveShell.instance()
+
+
+def test_live_mode_uses_an_html_area_that_follows_the_filter(monkeypatch, shell):
+    monkeypatch.delenv(BATCH_ENV, raising=False)
+    dash = Counter()
+    with capture_output() as cap:
+        dash.show()
+    [box] = [o for o in cap.outputs if "application/vnd.jupyter.widget-view+json" in o.data]
+    area = dash._output
+    assert isinstance(area, w.HTML) and "testlab-output" in area._dom_classes
+    assert "testlab-filter" in dash.pick._dom_classes
+    assert area.value == "<p>vald: a</p><iframe srcdoc='map'></iframe><pre>42</pre>"
+    dash.pick.value = "b"
+    assert area.value.startswith("<p>vald: b</p>")
+
+
+def test_batch_mode_renders_into_the_cell(monkeypatch, shell):
+    monkeypatch.setenv(BATCH_ENV, "1")
+    with capture_output() as cap:
+        Counter().show()
+    html = [o.data.get("text/html", "") for o in cap.outputs]
+    assert html[:2] == ["<p>vald: a</p>", "<iframe srcdoc='map'></iframe>"]
+    assert not any("application/vnd.jupyter.widget-view+json" in o.data for o in cap.outputs)
+
+
+@pytest.mark.parametrize(
+    "kpi, text, state",
+    [
+        (Kpi("Inom frist", 94.83, "%", target=95), "94,8\u00a0%", "miss"),
+        (Kpi("Inom frist", 95.0, "%", target=95), "95,0\u00a0%", "ok"),
+        (Kpi("Median", 41.0, "dagar", target=45, direction="lower", decimals=0), "41\u00a0dagar", "ok"),
+        (Kpi("Avgift", 1522873.0, "kr", decimals=0), "1\u2009522\u2009873\u00a0kr", ""),
+        (Kpi("Saknas", None), "–", ""),
+    ],
+)
+def test_kpi_cards_format_swedish_numbers_and_mark_targets(kpi, text, state):
+    html = kpi_cards_html([kpi])
+    assert f'<div class="val">{text}</div>' in html
+    assert f'class="testlab-card{" " + state if state else ""}"' in html
+
+
+def test_kpi_card_target_line_in_english():
+    html = kpi_cards_html([Kpi("Within", 90.0, "%", target=95)], lang="en")
+    assert "Target: ≥ 95,0\u00a0%" in html
