@@ -24,7 +24,8 @@ FIRST_WIDGET = ".testlab-filter"
 
 def _launch(p):
     return p.chromium.launch(
-        executable_path="/usr/bin/chromium", headless=True,
+        executable_path="/usr/bin/chromium",
+        headless=True,
         args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
     )
 
@@ -45,7 +46,9 @@ def time_filter_change(browser, url: str, label: str) -> float:
     page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
     page.goto(url)
     page.locator(".testlab-output").first.wait_for(state="visible", timeout=300_000)
-    page.wait_for_function("() => document.querySelector('.testlab-output').innerText.trim().length > 0")
+    page.wait_for_function(
+        "() => document.querySelector('.testlab-output').innerText.trim().length > 0"
+    )
     select = page.locator(".testlab-filter select").first
     if label not in select.locator("option").all_inner_texts():
         page.close()
@@ -55,7 +58,8 @@ def time_filter_change(browser, url: str, label: str) -> float:
     select.select_option(label=label)
     page.wait_for_function(
         "(b) => { const o = document.querySelector('.testlab-output'); return o.innerText.trim() && o.innerHTML !== b; }",
-        arg=before, timeout=60_000,
+        arg=before,
+        timeout=60_000,
     )
     # settle: wait until the output stops changing for 100 ms
     last, stable_since = None, time.perf_counter()
@@ -85,13 +89,20 @@ def main() -> None:
                 for lab in labs:
                     times = []
                     for _ in range(REPEAT):
-                        times.append(time_first_widget(browser, f"{url}voila/render/{lab.id}.ipynb"))
+                        times.append(
+                            time_first_widget(browser, f"{url}voila/render/{lab.id}.ipynb")
+                        )
                         if preheat:
                             server.wait_for_pools(2 * len(labs) + len(times), timeout=120)
                     results[(lab.id, preheat)] = times
                 if preheat:
                     for lab in labs:
-                        t = [time_filter_change(browser, f"{url}voila/render/{lab.id}.ipynb", "Linköping") for _ in range(REPEAT)]
+                        t = [
+                            time_filter_change(
+                                browser, f"{url}voila/render/{lab.id}.ipynb", "Linköping"
+                            )
+                            for _ in range(REPEAT)
+                        ]
                         change.append((lab.id, t))
         browser.close()
     for lab in labs:
@@ -105,7 +116,7 @@ def main() -> None:
         "|---|---|---|---|",
         *rows,
         "",
-        "Filter change to Linköping, until the output has re-rendered (median of %d):" % REPEAT,
+        f"Filter change to Linköping, until the output has re-rendered (median of {REPEAT}):",
         "",
         "| lab | re-render |",
         "|---|---|",

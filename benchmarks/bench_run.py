@@ -20,7 +20,8 @@ def run(jobs: int) -> float:
     t0 = time.perf_counter()
     code = subprocess.call(
         [sys.executable, "-m", "kit.cli", "run", "--jobs", str(jobs), "--out", str(out), "-q"],
-        cwd=REPO, stdout=subprocess.DEVNULL,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
     )
     elapsed = time.perf_counter() - t0
     if code != 0:
@@ -39,7 +40,7 @@ def main() -> None:
         "run",
         "Batch runs: `testlab run` of all labs × 3 municipalities",
         [
-            "| setting | wall time (best of %d) | all rounds |" % ROUNDS,
+            f"| setting | wall time (best of {ROUNDS}) | all rounds |",
             "|---|---|---|",
             f"| `--jobs 1` | {best1:.1f} s | {', '.join(f'{t:.1f}' for t in times[1])} s |",
             f"| `--jobs 2` | {best2:.1f} s | {', '.join(f'{t:.1f}' for t in times[2])} s |",

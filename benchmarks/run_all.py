@@ -8,7 +8,14 @@ from datetime import date
 
 from _common import OUT, REPO, machine
 
-ORDER = ["bench_xes", "bench_load", "bench_leadtime", "bench_plancheck", "bench_run", "bench_dashboards"]
+ORDER = [
+    "bench_xes",
+    "bench_load",
+    "bench_leadtime",
+    "bench_plancheck",
+    "bench_run",
+    "bench_dashboards",
+]
 
 
 def main(names: list[str]) -> int:
@@ -16,7 +23,12 @@ def main(names: list[str]) -> int:
     failed = []
     for name in names:
         print(f"== {name}", flush=True)
-        if subprocess.call([sys.executable, str(REPO / "benchmarks" / f"{name}.py")], cwd=REPO / "benchmarks") != 0:
+        if (
+            subprocess.call(
+                [sys.executable, str(REPO / "benchmarks" / f"{name}.py")], cwd=REPO / "benchmarks"
+            )
+            != 0
+        ):
             failed.append(name)
     sections = [p.read_text(encoding="utf-8") for p in sorted(OUT.glob("*.md"))]
     doc = (

@@ -62,15 +62,35 @@ class Municipality:
     population: int
     cases_per_year: int  # permit cases a year, sample-data scale
     centre_wgs84: tuple[float, float]  # (lat, lon) of the main town
-    bbox_wgs84: tuple[float, float, float, float]  # (min_lon, min_lat, max_lon, max_lat), approximate
+    bbox_wgs84: tuple[
+        float, float, float, float
+    ]  # (min_lon, min_lat, max_lon, max_lat), approximate
 
 
 MUNICIPALITIES: dict[str, Municipality] = {
     m.id: m
     for m in (
-        Municipality("alingsas", "Alingsås", "1489", 42_000, 600, (57.930, 12.533), (12.25, 57.80, 12.80, 58.10)),
-        Municipality("linkoping", "Linköping", "0580", 168_000, 2_200, (58.411, 15.621), (15.20, 58.15, 16.05, 58.62)),
-        Municipality("umea", "Umeå", "2480", 134_000, 1_500, (63.826, 20.263), (19.55, 63.55, 20.85, 64.15)),
+        Municipality(
+            "alingsas",
+            "Alingsås",
+            "1489",
+            42_000,
+            600,
+            (57.930, 12.533),
+            (12.25, 57.80, 12.80, 58.10),
+        ),
+        Municipality(
+            "linkoping",
+            "Linköping",
+            "0580",
+            168_000,
+            2_200,
+            (58.411, 15.621),
+            (15.20, 58.15, 16.05, 58.62),
+        ),
+        Municipality(
+            "umea", "Umeå", "2480", 134_000, 1_500, (63.826, 20.263), (19.55, 63.55, 20.85, 64.15)
+        ),
     )
 }
 

@@ -46,7 +46,9 @@ class Kpi:
     def meets_target(self) -> bool | None:
         if self.value is None or self.target is None:
             return None
-        return self.value >= self.target if self.direction == "higher" else self.value <= self.target
+        return (
+            self.value >= self.target if self.direction == "higher" else self.value <= self.target
+        )
 
     def formatted(self) -> str:
         if self.value is None:

@@ -145,7 +145,11 @@ def notebook_parameters(path: Path) -> dict[str, Parameter]:
 
     nb = nbformat.read(path, as_version=4)
     cell = next(
-        (c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])),
+        (
+            c
+            for c in nb.cells
+            if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])
+        ),
         None,
     )
     if cell is None:
@@ -157,7 +161,9 @@ def notebook_parameters(path: Path) -> dict[str, Parameter]:
         raise LabError(f"{path}: parameters cell line {exc.lineno}: {exc.msg}") from None
     params: dict[str, Parameter] = {}
     for node in tree.body:
-        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value):
+        if not (
+            isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value
+        ):
             raise LabError(
                 f"{path}: parameters cell line {node.lineno}: expected `name: type = default  # comment`"
             )
@@ -169,5 +175,7 @@ def notebook_parameters(path: Path) -> dict[str, Parameter]:
             ) from None
         rest = lines[node.lineno - 1][node.end_col_offset :]
         comment = rest.split("#", 1)[1].strip() if "#" in rest else ""
-        params[node.target.id] = Parameter(node.target.id, ast.unparse(node.annotation), default, comment)
+        params[node.target.id] = Parameter(
+            node.target.id, ast.unparse(node.annotation), default, comment
+        )
     return params

@@ -503,7 +503,9 @@ def add_case_points(
     return len(rows)
 
 
-def _frame_lonlat(frame: Any, x_col: str, y_col: str, crs_col: str) -> tuple[np.ndarray, np.ndarray]:
+def _frame_lonlat(
+    frame: Any, x_col: str, y_col: str, crs_col: str
+) -> tuple[np.ndarray, np.ndarray]:
     """WGS 84 lon/lat arrays for the rows of ``frame``, each row in the CRS of its ``crs_col``."""
     import pandas as pd
 
@@ -556,7 +558,9 @@ def add_area_summary(
     for group, part in frame.groupby(group_col, sort=True):
         if len(part) < min_cases:
             continue
-        hull = shapely.convex_hull(shapely.multipoints(np.column_stack([part["_lon"], part["_lat"]])))
+        hull = shapely.convex_hull(
+            shapely.multipoints(np.column_stack([part["_lon"], part["_lat"]]))
+        )
         if hull.geom_type != "Polygon":
             hull = hull.buffer(0.002)
         median = float(np.nanmedian(part[value_col].to_numpy(dtype=float)))

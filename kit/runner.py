@@ -100,7 +100,9 @@ def plan_runs(
         raise UsageError("no labs found; create one with `testlab new NAME`")
     for m in municipalities or []:
         if m not in MUNICIPALITIES:
-            raise UsageError(f"unknown municipality {m!r}; expected one of: {', '.join(MUNICIPALITIES)}")
+            raise UsageError(
+                f"unknown municipality {m!r}; expected one of: {', '.join(MUNICIPALITIES)}"
+            )
     out = (out or build_dir() / "runs").resolve()
     specs = []
     for lab in labs:
@@ -137,11 +139,16 @@ def git_revision(root: Path | None = None) -> str:
     try:
         rev = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True, text=True, timeout=10, check=True,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, timeout=10,
+            capture_output=True,
+            text=True,
+            timeout=10,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -328,7 +335,10 @@ def write_manifest(out_root: Path, results: list[RunResult]) -> Path:
     for r in results:
         entry = asdict(r)
         entries[key(entry)] = entry
-    doc = {"generated": datetime.now(UTC).isoformat(timespec="seconds"), "runs": list(entries.values())}
+    doc = {
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "runs": list(entries.values()),
+    }
     path = out_root / MANIFEST
     _atomic_write(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     return path

@@ -49,7 +49,11 @@ def _localised(lab: Lab, lang: str, target: Path) -> None:
     nb = load_notebook_node(str(lab.notebook))  # adds the cell tags Papermill expects
     if lang != "sv" and "lang" in lab.parameters:
         nb = parameterize_notebook(nb, {"lang": lang})
-    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python (testlab)", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": "Python (testlab)",
+        "language": "python",
+    }
     nb.metadata.pop("papermill", None)
     nbformat.write(nb, target)
 
@@ -70,7 +74,9 @@ def publish(site: Path | None = None, labs: list[Lab] | None = None) -> list[Das
             for lang in LANGUAGES:
                 name = f"{lab.id}.ipynb" if lang == "sv" else f"{lab.id}.{lang}.ipynb"
                 _localised(lab, lang, staged / name)
-                boards.append(Dashboard(lab.id, lang, name, lab.title(lang), lab.text("question", lang)))
+                boards.append(
+                    Dashboard(lab.id, lang, name, lab.title(lang), lab.text("question", lang))
+                )
         _write_template(staged / SHARE / "voila" / "templates" / TEMPLATE, boards)
         (staged / "dashboards.json").write_text(
             json.dumps([b.__dict__ for b in boards], ensure_ascii=False, indent=1), encoding="utf-8"
@@ -97,14 +103,14 @@ def index_html(boards: list[Dashboard], lang: str) -> str:
         items.append(
             f'<li class="testlab-dashboard" data-lab="{html.escape(b.lab)}">'
             f'<a href="{{{{ base_url }}}}voila/render/{html.escape(b.notebook)}">{html.escape(b.title)}</a>'
-            f'<p>{html.escape(b.question)}</p></li>'
+            f"<p>{html.escape(b.question)}</p></li>"
         )
     return (
         f'<main lang="{lang}"><h1>{html.escape(t("index.title", lang))}</h1>'
-        f'<p>{html.escape(t("index.intro", lang))}</p>'
+        f"<p>{html.escape(t('index.intro', lang))}</p>"
         f'<ul class="testlab-index">{"".join(items)}</ul>'
         f'<p class="lang-switch"><a href="{{{{ base_url }}}}?lang={other}">'
-        f'{html.escape(t("index.other_language", lang))}</a></p>'
+        f"{html.escape(t('index.other_language', lang))}</a></p>"
         f'<p class="note">{html.escape(t("common.synthetic_data", lang))}</p></main>'
     )
 
@@ -181,14 +187,21 @@ def _write_template(folder: Path, boards: list[Dashboard], default_lang: str = "
 
 def set_default_lang(site: Path, lang: str) -> None:
     """Make ``lang`` the index page's language when the URL does not say."""
-    boards = [Dashboard(**d) for d in json.loads((site / "dashboards.json").read_text(encoding="utf-8"))]
+    boards = [
+        Dashboard(**d) for d in json.loads((site / "dashboards.json").read_text(encoding="utf-8"))
+    ]
     _write_template(site / SHARE / "voila" / "templates" / TEMPLATE, boards, check_lang(lang))
 
 
-def voila_command(site: Path, port: int, *, preheat: bool = True) -> tuple[list[str], dict[str, str]]:
+def voila_command(
+    site: Path, port: int, *, preheat: bool = True
+) -> tuple[list[str], dict[str, str]]:
     """The Voilà command line and environment for serving ``site``."""
     cmd = [
-        sys.executable, "-m", "voila", str(site),
+        sys.executable,
+        "-m",
+        "voila",
+        str(site),
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
         "--no-browser",
@@ -204,7 +217,9 @@ def voila_command(site: Path, port: int, *, preheat: bool = True) -> tuple[list[
     if preheat:
         cmd += ["--preheat_kernel=True", "--pool_size=1"]
     env = dict(os.environ)
-    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(site / SHARE), env.get("JUPYTER_PATH")) if p)
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(site / SHARE), env.get("JUPYTER_PATH")) if p
+    )
     env.pop("TESTLAB_BATCH", None)
     env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     return cmd, env
@@ -263,7 +278,9 @@ class VoilaServer:
             except OSError:
                 time.sleep(0.3)
         self.__exit__(None, None, None)
-        raise RuntimeError(f"Voilà did not answer on {self.url} within {self.timeout:.0f} s; see {self.log}")
+        raise RuntimeError(
+            f"Voilà did not answer on {self.url} within {self.timeout:.0f} s; see {self.log}"
+        )
 
     def wait_for_pools(self, n: int, timeout: float = 180.0) -> None:
         """Block until ``n`` preheated kernel pools report filled (or ``timeout``)."""

@@ -25,7 +25,7 @@ TOY_PARAMETERS = (
     'municipality: str = "umea"  # kommun\n'
     "n: int = 2  # ett heltal\n"
     "ratio: float = 0.5  # ett decimaltal\n"
-    "fail_in: str = \"\"  # kommun där körningen ska misslyckas (test)"
+    'fail_in: str = ""  # kommun där körningen ska misslyckas (test)'
 )
 
 TOY_BODY = (
@@ -39,7 +39,11 @@ TOY_BODY = (
 
 def make_notebook(path: Path, parameters: str, *cells: str, title: str = "# Leksak") -> Path:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "testlab", "display_name": "Python (testlab)", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "testlab",
+        "display_name": "Python (testlab)",
+        "language": "python",
+    }
     nb.cells = [
         nbformat.v4.new_markdown_cell(title),
         nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),

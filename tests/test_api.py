@@ -23,5 +23,7 @@ def test_unknown_name_is_an_attribute_error():
 def test_import_kit_and_cli_help_stay_light():
     # the CLI must start without pandas, folium or papermill: they load when a command runs
     code = "import sys, kit.cli; kit.cli.build_parser(); print(','.join(m for m in ('pandas','folium','papermill','matplotlib') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == ""

@@ -34,7 +34,9 @@ RENDER_TIMEOUT_MS = 180_000
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: run `make test` (it installs it) or apt-get install chromium")
+        pytest.fail(
+            "Debian's chromium is missing: run `make test` (it installs it) or apt-get install chromium"
+        )
     site = tmp_path_factory.mktemp("serve") / "site"
     with VoilaServer(site, preheat=True) as url:
         yield url, site
@@ -48,8 +50,14 @@ def browser():
         b = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-gpu", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-gpu",
+                "--no-first-run",
+            ],
         )
         yield b
         b.close()
@@ -63,7 +71,10 @@ def page(browser):
 
     def guard(route):
         host = urlparse(route.request.url).hostname
-        if route.request.url.startswith(("data:", "about:", "blob:")) or host in ("127.0.0.1", "localhost"):
+        if route.request.url.startswith(("data:", "about:", "blob:")) or host in (
+            "127.0.0.1",
+            "localhost",
+        ):
             route.continue_()
         else:
             blocked.append(route.request.url)
@@ -76,9 +87,13 @@ def page(browser):
     pg.on("pageerror", lambda exc: pg.js_errors.append(str(exc)))
     pg.on(
         "console",
-        lambda msg: pg.js_errors.append(msg.text)
-        if msg.type == "error" and "net::ERR_FAILED" not in msg.text and "Failed to load resource" not in msg.text
-        else None,
+        lambda msg: (
+            pg.js_errors.append(msg.text)
+            if msg.type == "error"
+            and "net::ERR_FAILED" not in msg.text
+            and "Failed to load resource" not in msg.text
+            else None
+        ),
     )
     yield pg
     context.close()
@@ -106,14 +121,18 @@ def test_index_lists_every_lab_in_swedish_and_english(server, page):
     assert titles == [lab.title("sv") for lab in LABS]
     _shot(page, "index-sv")
     page.goto(url + "?lang=en")
-    assert page.locator("li.testlab-dashboard a").all_inner_texts() == [lab.title("en") for lab in LABS]
+    assert page.locator("li.testlab-dashboard a").all_inner_texts() == [
+        lab.title("en") for lab in LABS
+    ]
     assert page.locator("main").get_attribute("lang") == "en"
     _shot(page, "index-en")
     assert page.blocked == []
 
 
 @pytest.mark.parametrize("lab_id, lang", BOARDS, ids=[f"{a}-{b}" for a, b in BOARDS])
-def test_dashboard_renders_without_errors_or_code_and_reacts_to_a_filter(server, page, lab_id, lang):
+def test_dashboard_renders_without_errors_or_code_and_reacts_to_a_filter(
+    server, page, lab_id, lang
+):
     url, _ = server
     name = f"{lab_id}.ipynb" if lang == "sv" else f"{lab_id}.{lang}.ipynb"
     _open(page, f"{url}voila/render/{name}")
@@ -128,7 +147,9 @@ def test_dashboard_renders_without_errors_or_code_and_reacts_to_a_filter(server,
     frame = page.frame_locator(".testlab-output iframe").first
     frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
     assert frame.locator("path.leaflet-interactive").count() > 0
-    page.locator(".testlab-output iframe").first.screenshot(path=str(SHOTS / f"{lab_id}-{lang}-map.png"))
+    page.locator(".testlab-output iframe").first.screenshot(
+        path=str(SHOTS / f"{lab_id}-{lang}-map.png")
+    )
 
     # changing a filter changes the output
     output = page.locator(".testlab-output").first
@@ -153,8 +174,18 @@ def test_dashboard_renders_without_errors_or_code_and_reacts_to_a_filter(server,
 
 def _png() -> bytes:
     raw = b"\x00\xff\xff\xff"
-    chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))  # noqa: E731
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_server_refuses_datasets_and_manifests_but_serves_images(server):
@@ -163,8 +194,13 @@ def test_server_refuses_datasets_and_manifests_but_serves_images(server):
     (site / "manifest.json").write_text("{}", encoding="utf-8")
     (site / "pixel.png").write_bytes(_png())
     for path in (
-        "voila/files/events.csv", "voila/files/manifest.json", "voila/files/lead-times.ipynb",
-        "voila/tree/events.csv", "voila/render/events.csv", "files/events.csv", "api/contents/events.csv",
+        "voila/files/events.csv",
+        "voila/files/manifest.json",
+        "voila/files/lead-times.ipynb",
+        "voila/tree/events.csv",
+        "voila/render/events.csv",
+        "files/events.csv",
+        "api/contents/events.csv",
     ):
         with pytest.raises(urllib.error.HTTPError) as exc:  # redirects are followed
             urllib.request.urlopen(url + path, timeout=10)

@@ -12,11 +12,15 @@ from kit.cli import main
 
 
 def _manifest(root):
-    return json.loads((root / "build" / "runs" / "manifest.json").read_text(encoding="utf-8"))["runs"]
+    return json.loads((root / "build" / "runs" / "manifest.json").read_text(encoding="utf-8"))[
+        "runs"
+    ]
 
 
 @pytest.mark.labs
-def test_run_writes_notebooks_reports_and_manifest_and_a_failure_does_not_stop_the_others(toy_project, capsys):
+def test_run_writes_notebooks_reports_and_manifest_and_a_failure_does_not_stop_the_others(
+    toy_project, capsys
+):
     code = main(["run", "toy", "-p", "n", "5", "-p", "fail_in", "linkoping", "--jobs", "2", "-q"])
     out = capsys.readouterr()
     assert code == 1
@@ -27,14 +31,20 @@ def test_run_writes_notebooks_reports_and_manifest_and_a_failure_does_not_stop_t
     assert runs["linkoping"]["status"] == "failed"
     assert "planned failure in linkoping" in runs["linkoping"]["error"]
     assert runs["umea"]["kpis"]["doubled"] == {
-        "name": "doubled", "value": 10, "unit": "st", "target": 4, "direction": "higher",
+        "name": "doubled",
+        "value": 10,
+        "unit": "st",
+        "target": 4,
+        "direction": "higher",
     }
     assert runs["umea"]["parameters"] == {"n": 5, "fail_in": "linkoping", "municipality": "umea"}
     for key in ("git_revision", "started", "duration_s"):
         assert runs["umea"][key]
     # the failed run's notebook is kept, with the error in it
     failed_nb = nbformat.read(runs["linkoping"]["notebook"], as_version=4)
-    errors = [o for c in failed_nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    errors = [
+        o for c in failed_nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
     assert errors and errors[0]["ename"] == "RuntimeError"
     # the report holds the output but no code and loads nothing from the network
     html = (toy_project / "build/runs/toy/umea/toy.html").read_text(encoding="utf-8")
@@ -53,7 +63,9 @@ def test_rerun_of_one_municipality_replaces_only_its_manifest_entry(toy_project)
     assert main(["run", "-m", "alingsas", "-p", "n", "3", "-q"]) == 0
     assert main(["run", "-m", "umea", "-p", "n", "1", "-q"]) == 0
     runs = _manifest(toy_project)
-    by_params = sorted((r["parameters"]["municipality"], r["kpis"]["doubled"]["value"]) for r in runs)
+    by_params = sorted(
+        (r["parameters"]["municipality"], r["kpis"]["doubled"]["value"]) for r in runs
+    )
     assert by_params == [("alingsas", 6), ("umea", 2), ("umea", 4)]
 
 
@@ -61,7 +73,10 @@ def test_rerun_of_one_municipality_replaces_only_its_manifest_entry(toy_project)
     "argv, message",
     [
         (["run", "nope"], "unknown lab 'nope'; known labs: toy"),
-        (["run", "-p", "nn", "1"], "lab toy has no parameter 'nn' (its parameters: municipality, n, ratio, fail_in)"),
+        (
+            ["run", "-p", "nn", "1"],
+            "lab toy has no parameter 'nn' (its parameters: municipality, n, ratio, fail_in)",
+        ),
         (["run", "-p", "n", "many"], "parameter n expects int, got 'many'"),
         (["run", "-p", "ratio", "hälften"], "parameter ratio expects float, got 'hälften'"),
         (["run", "-m", "stockholm"], "unknown municipality 'stockholm'"),

@@ -60,7 +60,11 @@ def test_batch_mode_renders_into_the_cell(monkeypatch, shell):
     [
         (Kpi("Inom frist", 94.83, "%", target=95), "94,8\u00a0%", "miss"),
         (Kpi("Inom frist", 95.0, "%", target=95), "95,0\u00a0%", "ok"),
-        (Kpi("Median", 41.0, "dagar", target=45, direction="lower", decimals=0), "41\u00a0dagar", "ok"),
+        (
+            Kpi("Median", 41.0, "dagar", target=45, direction="lower", decimals=0),
+            "41\u00a0dagar",
+            "ok",
+        ),
         (Kpi("Avgift", 1522873.0, "kr", decimals=0), "1\u2009522\u2009873\u00a0kr", ""),
         (Kpi("Saknas", None), "–", ""),
     ],

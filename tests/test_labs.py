@@ -58,7 +58,17 @@ def test_coerce_accepts_values_of_the_declared_type(ptype, raw, expected):
     assert value == expected and type(value) is type(expected)
 
 
-@pytest.mark.parametrize("ptype, raw", [("int", "x"), ("int", "1.5"), ("int", "true"), ("bool", "1"), ("float", "abc"), ("list[str]", "a")])
+@pytest.mark.parametrize(
+    "ptype, raw",
+    [
+        ("int", "x"),
+        ("int", "1.5"),
+        ("int", "true"),
+        ("bool", "1"),
+        ("float", "abc"),
+        ("list[str]", "a"),
+    ],
+)
 def test_coerce_refuses_values_of_another_type(ptype, raw):
     with pytest.raises(UsageError, match=re.escape(f"expects {ptype}, got {raw!r}")):
         Parameter("p", ptype, None).coerce(raw)

@@ -53,6 +53,13 @@ def test_reports_are_static_offline_and_without_code(runs):
         assert not re.search(r"<script[^>]+src=[\"']https?:", html), r.report
         assert re.search(r"<img|<svg|<iframe", html), f"{r.report}: a report shows figures or maps"
         nb = nbformat.read(r.notebook, as_version=4)
-        errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-        stderr = [o for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr" and "Warning" in o.get("text", "")]
+        errors = [
+            o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+        ]
+        stderr = [
+            o
+            for c in nb.cells
+            for o in c.get("outputs", [])
+            if o.get("name") == "stderr" and "Warning" in o.get("text", "")
+        ]
         assert errors == [] and stderr == [], r.notebook

@@ -130,11 +130,26 @@ def test_labs_and_cli_never_show_personal_data(seeded, monkeypatch, capsys):
         ["validate", str(umea / "cases.csv"), "--json"],
         ["validate", str(umea / "events.csv"), "--json"],
         ["validate", str(umea / "cases.csv")],
-        ["leadtime", str(umea / "events.csv"), "--cases", str(umea / "cases.csv"), "--json", "--per-case", str(per_case)],
+        [
+            "leadtime",
+            str(umea / "events.csv"),
+            "--cases",
+            str(umea / "cases.csv"),
+            "--json",
+            "--per-case",
+            str(per_case),
+        ],
         ["leadtime", str(umea / "events.csv"), "--cases", str(umea / "cases.csv")],
     ]
     if (umea / "plan").exists():
-        commands.append(["plancheck", str(umea / "plan/detaljplan.json"), str(umea / "plan/forslag.geojson"), "--json"])
+        commands.append(
+            [
+                "plancheck",
+                str(umea / "plan/detaljplan.json"),
+                str(umea / "plan/forslag.geojson"),
+                "--json",
+            ]
+        )
     for argv in commands:
         code = main(argv)
         captured = capsys.readouterr()

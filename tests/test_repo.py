@@ -92,10 +92,26 @@ def test_no_cdn_in_shipped_code():
         ["git", "ls-files", "kit", "labs", "templates"], cwd=REPO, capture_output=True, text=True
     ).stdout.split()
     pattern = re.compile(r"cdn\.jsdelivr|cdnjs\.|unpkg\.com|code\.jquery|bootstrapcdn", re.I)
-    offenders = [p for p in tracked if (REPO / p).is_file() and pattern.search((REPO / p).read_text(errors="ignore"))]
+    offenders = [
+        p
+        for p in tracked
+        if (REPO / p).is_file() and pattern.search((REPO / p).read_text(errors="ignore"))
+    ]
     assert offenders == []
 
 
 def test_ignored_outputs_and_key():
     ignored = (REPO / ".gitignore").read_text(encoding="utf-8").split()
     assert "build/" in ignored and ".testlab-key" in ignored
+
+
+def test_ruff_lint_and_format_are_clean():
+    import shutil
+    import sys
+
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    paths = ["kit", "tests", "benchmarks"]
+    check = subprocess.run([ruff, "check", *paths], cwd=REPO, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout[-3000:]
+    fmt = subprocess.run([ruff, "format", "--check", *paths], cwd=REPO, capture_output=True, text=True)
+    assert fmt.returncode == 0, fmt.stdout[-3000:]

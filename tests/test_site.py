@@ -12,11 +12,16 @@ from kit.site import IMAGES_ONLY, SHARE, TEMPLATE, publish, set_default_lang, vo
 def test_publish_writes_both_languages_and_an_index(toy_project):
     site = toy_project / "build" / "site"
     boards = publish(site)
-    assert [(b.notebook, b.title) for b in boards] == [("toy.ipynb", "Leksakslabb"), ("toy.en.ipynb", "Toy lab")]
+    assert [(b.notebook, b.title) for b in boards] == [
+        ("toy.ipynb", "Leksakslabb"),
+        ("toy.en.ipynb", "Toy lab"),
+    ]
     tree = (site / SHARE / "voila/templates" / TEMPLATE / "tree.html").read_text(encoding="utf-8")
     assert 'href="{{ base_url }}voila/render/toy.ipynb">Leksakslabb</a>' in tree
     assert 'href="{{ base_url }}voila/render/toy.en.ipynb">Toy lab</a>' in tree
-    assert json.loads((site / SHARE / "voila/templates" / TEMPLATE / "conf.json").read_text()) == {"base_template": "lab"}
+    assert json.loads((site / SHARE / "voila/templates" / TEMPLATE / "conf.json").read_text()) == {
+        "base_template": "lab"
+    }
     nb = nbformat.read(site / "toy.ipynb", as_version=4)
     assert nb.metadata.kernelspec.name == "testlab"
 

@@ -24,8 +24,15 @@ def run(args) -> int:
     from kit.kernel import ensure_kernel
 
     ensure_kernel()
-    cmd = [sys.executable, "-m", "jupyterlab", f"--port={args.port}", "--ip=127.0.0.1",
-           "--MultiKernelManager.default_kernel_name=testlab", *args.extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--port={args.port}",
+        "--ip=127.0.0.1",
+        "--MultiKernelManager.default_kernel_name=testlab",
+        *args.extra,
+    ]
     if args.no_browser:
         cmd.append("--no-browser")
     return subprocess.call(cmd, cwd=project_root())

@@ -10,7 +10,9 @@ def register(sub) -> None:
         description="List every lab under labs/ with its title and notebook parameters "
         "(name, type, default and comment), as `testlab run -p NAME VALUE` accepts them.",
     )
-    p.add_argument("--lang", default="sv", choices=["sv", "en"], help="language of the titles (default sv)")
+    p.add_argument(
+        "--lang", default="sv", choices=["sv", "en"], help="language of the titles (default sv)"
+    )
     p.set_defaults(func=run)
 
 

@@ -10,7 +10,9 @@ def register(sub) -> None:
         description="Create labs/NAME/ with lab.yml and NAME.ipynb (parameters cell, Swedish intro, "
         "KPI recording). The new lab runs at once with `testlab run NAME`.",
     )
-    p.add_argument("name", metavar="NAME", help="lab id: lower-case words joined by hyphens, e.g. e-tjanst")
+    p.add_argument(
+        "name", metavar="NAME", help="lab id: lower-case words joined by hyphens, e.g. e-tjanst"
+    )
     p.add_argument("--title", help="title shown on the dashboard index (default from NAME)")
     p.set_defaults(func=run)
 

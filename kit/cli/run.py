@@ -16,14 +16,31 @@ def register(sub) -> None:
     )
     p.add_argument("labs", nargs="*", metavar="LAB", help="lab ids (default: every lab)")
     p.add_argument(
-        "-m", "--municipality", action="append", dest="municipalities", metavar="MUNICIPALITY",
+        "-m",
+        "--municipality",
+        action="append",
+        dest="municipalities",
+        metavar="MUNICIPALITY",
         help="run for this municipality only (repeatable; default: all bundled)",
     )
     p.add_argument(
-        "-p", "--parameter", action="append", nargs=2, dest="params", metavar=("NAME", "VALUE"),
-        default=[], help="set a notebook parameter (repeatable; checked against its declared type)",
+        "-p",
+        "--parameter",
+        action="append",
+        nargs=2,
+        dest="params",
+        metavar=("NAME", "VALUE"),
+        default=[],
+        help="set a notebook parameter (repeatable; checked against its declared type)",
     )
-    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="parallel worker processes (default 1)")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=1,
+        metavar="N",
+        help="parallel worker processes (default 1)",
+    )
     p.add_argument("--out", metavar="DIR", help="output folder (default build/runs)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
@@ -54,6 +71,8 @@ def run(args) -> int:
     n_failed = len(summary.failed)
     print(f"{len(summary.results) - n_failed} ok, {n_failed} failed; manifest: {summary.manifest}")
     if n_failed:
-        names = ", ".join(f"{r.lab}/{r.parameters.get('municipality', '-')}" for r in summary.failed)
+        names = ", ".join(
+            f"{r.lab}/{r.parameters.get('municipality', '-')}" for r in summary.failed
+        )
         print(f"testlab run: failed runs: {names}", file=sys.stderr)
     return summary.exit_code

@@ -12,9 +12,15 @@ def register(sub) -> None:
         "preheated kernels, idle kernels culled. Listens on 127.0.0.1 only.",
     )
     p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
-    p.add_argument("--dir", metavar="DIR", help="site folder to publish into and serve (default build/site)")
-    p.add_argument("--lang", default="sv", choices=["sv", "en"], help="index page language (default sv)")
-    p.add_argument("--no-preheat", action="store_true", help="start kernels on request instead of ahead")
+    p.add_argument(
+        "--dir", metavar="DIR", help="site folder to publish into and serve (default build/site)"
+    )
+    p.add_argument(
+        "--lang", default="sv", choices=["sv", "en"], help="index page language (default sv)"
+    )
+    p.add_argument(
+        "--no-preheat", action="store_true", help="start kernels on request instead of ahead"
+    )
     p.set_defaults(func=run)
 
 
@@ -23,4 +29,6 @@ def run(args) -> int:
 
     from kit.site import serve
 
-    return serve(args.port, Path(args.dir) if args.dir else None, lang=args.lang, preheat=not args.no_preheat)
+    return serve(
+        args.port, Path(args.dir) if args.dir else None, lang=args.lang, preheat=not args.no_preheat
+    )
