@@ -113,5 +113,7 @@ def test_ruff_lint_and_format_are_clean():
     paths = ["kit", "tests", "benchmarks"]
     check = subprocess.run([ruff, "check", *paths], cwd=REPO, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout[-3000:]
-    fmt = subprocess.run([ruff, "format", "--check", *paths], cwd=REPO, capture_output=True, text=True)
+    fmt = subprocess.run(
+        [ruff, "format", "--check", *paths], cwd=REPO, capture_output=True, text=True
+    )
     assert fmt.returncode == 0, fmt.stdout[-3000:]
