@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -98,18 +99,28 @@ def seeded(tmp_path_factory):
     return root, datasets, secrets
 
 
-def _spellings(secret: str) -> list[str]:
-    if not secret.isdigit():
-        return [secret]
-    out = [secret, f"{secret[:6]}-{secret[6:]}"]
-    if len(secret) == 10:
-        out += [f"{c}{secret}" for c in ("19", "20")]
-        out += [f"{c}{secret[:6]}-{secret[6:]}" for c in ("19", "20")]
-    return out
+NUMBER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)")
+NAME = re.compile(r"[A-ZÅÄÖÉ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)? [A-ZÅÄÖÉ][a-zåäöé]+(?:-[A-ZÅÄÖ][a-zåäöé]+)?")
 
 
 def _leaks(text: str, secrets: set[str]) -> list[str]:
-    return sorted({s for s in secrets for form in _spellings(s) if form in text})
+    """Seeded values found in ``text``, whatever their spelling (10/12 digits, with or without -)."""
+    found = set()
+    for m in NUMBER.finditer(text):
+        digits = re.sub(r"\D", "", m.group())[-10:]
+        if digits in secrets:
+            found.add(digits)
+    found.update(n for n in NAME.findall(text) if n in secrets)
+    # names of another shape (companies: "Öberg Fastigheter AB") are few: look for them directly
+    found.update(s for s in secrets if not s.isdigit() and not NAME.fullmatch(s) and s in text)
+    return sorted(found)
+
+
+def test_leak_finder_sees_every_spelling():
+    secrets = {"8507099805", "Anna Svensson", "Öberg Fastigheter AB"}
+    text = "a 19850709-9805 b 850709+9805 c Anna Svensson d Öberg Fastigheter AB e 8507099806"
+    assert _leaks(text, secrets) == ["8507099805", "Anna Svensson", "Öberg Fastigheter AB"]
+    assert _leaks("BN 2023-000123 Anna Svenson", secrets) == []
 
 
 def test_labs_and_cli_never_show_personal_data(seeded, monkeypatch, capsys):

@@ -323,7 +323,7 @@ class LeadTimeDashboard(Dashboard):
         )
         svg, bottlenecks = self._process_figures(sel)
         parts.append(
-            self._section("section_process", f'<div class="testlab-processmap">{svg}</div>')
+            self._section("section_process", _scrollable(svg))
             + self._section("section_bottlenecks", self._bottleneck_table(bottlenecks))
             + self._section("section_late", self._late_table(sel))
         )
@@ -613,6 +613,16 @@ def _pct(share: float, lang: str) -> str:
 
 def _dates(values: pd.Series) -> list[str]:
     return [d.strftime("%Y-%m-%d") if pd.notna(d) else "–" for d in pd.to_datetime(values)]
+
+
+def _scrollable(svg: str) -> str:
+    """The process map at its own size (labels stay readable), scrolling sideways when wide."""
+    m = re.search(r'width="(\d+)"', svg)
+    width = f"min-width:{m.group(1)}px" if m else ""
+    return (
+        '<div class="testlab-processmap" style="overflow-x:auto;max-width:100%">'
+        f'<div style="{width}">{svg}</div></div>'
+    )
 
 
 def _img(png: bytes) -> str:
