@@ -32,7 +32,7 @@ chromium:
 
 ## run: set up, run every lab for every bundled municipality, then serve the dashboards
 run: install
-	$(BIN)/testlab run --jobs $(JOBS)
+	$(BIN)/testlab run --jobs $(JOBS) || echo "Some runs failed (see above); serving the dashboards anyway."
 	$(BIN)/testlab serve --port $(PORT)
 
 ## test: set up (test extras, chromium) and run every test
