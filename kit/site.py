@@ -49,6 +49,9 @@ def _localised(lab: Lab, lang: str, target: Path) -> None:
     nb = load_notebook_node(str(lab.notebook))  # adds the cell tags Papermill expects
     if lang != "sv" and "lang" in lab.parameters:
         nb = parameterize_notebook(nb, {"lang": lang})
+    if lang != "sv" and nb.cells and nb.cells[0].cell_type == "markdown":
+        # the committed title cell is Swedish; the translated copy takes lab.yml's texts
+        nb.cells[0].source = f"# {lab.title(lang)}\n\n{lab.text('question', lang)}"
     nb.metadata["kernelspec"] = {
         "name": KERNEL_NAME,
         "display_name": "Python (testlab)",

@@ -141,6 +141,8 @@ def test_dashboard_renders_without_errors_or_code_and_reacts_to_a_filter(
     assert page.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
     assert page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor, .cm-editor").count() == 0
     assert "import kit" not in page.content()
+    lab = next(lab for lab in LABS if lab.id == lab_id)
+    assert page.locator("h1").first.inner_text().strip("¶ \n") == lab.title(lang)
     _shot(page, f"{lab_id}-{lang}")
 
     # the map: vector layers drawn inside the map frame, with the network closed

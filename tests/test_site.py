@@ -36,8 +36,10 @@ def test_english_copy_injects_lang_when_the_lab_has_it(toy_project):
     en = nbformat.read(site / "toy.en.ipynb", as_version=4)
     injected = [c for c in en.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and 'lang = "en"' in injected[0].source
+    assert en.cells[0].source == "# Toy lab\n\nDoes the run work?"
     sv = nbformat.read(site / "toy.ipynb", as_version=4)
     assert not any("injected-parameters" in c.metadata.get("tags", []) for c in sv.cells)
+    assert sv.cells[0].source == "# Leksak"
 
 
 def test_republish_replaces_the_site_and_leaves_no_staging(toy_project):
