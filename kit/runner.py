@@ -12,6 +12,7 @@ TCP ports, so parallel workers cannot race for the same port.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -164,32 +165,69 @@ def run_labs(
     out: Path | None = None,
     progress: bool = True,
 ) -> RunSummary:
-    """Plan, then execute every run (``jobs`` at a time) and write the manifest."""
-    specs = plan_runs(lab_ids, municipalities, params, out)
-    out_root = Path(specs[0].out_dir).parents[1]
-    out_root.mkdir(parents=True, exist_ok=True)
-    revision = git_revision()
+    """Plan, then execute every run (``jobs`` at a time) and write the manifest.
+
+    With ``jobs > 1`` the worker processes start (and import Papermill and nbconvert) while
+    the request is still being checked, so their start-up overlaps with planning; a refused
+    request shuts them down before anything ran. Runs start longest first, going by the
+    durations in the previous manifest, so the workers finish close together.
+    """
+    pool = None
+    if jobs > 1:
+        ctx = get_context("spawn")  # a fresh interpreter per worker: no inherited kernel state
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_warm_up)
+        for _ in range(jobs):
+            pool.submit(_noop)  # starts the workers now
     results: list[RunResult] = []
-    bar = _progress(len(specs), progress)
     try:
-        if jobs <= 1:
-            for spec in specs:
-                results.append(execute(spec, revision))
-                bar.update(1)
-        else:
-            ctx = get_context("spawn")  # a fresh interpreter per worker: no inherited kernel state
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                futures = [pool.submit(execute, spec, revision) for spec in specs]
+        specs = plan_runs(lab_ids, municipalities, params, out)
+        out_root = Path(specs[0].out_dir).parents[1]
+        out_root.mkdir(parents=True, exist_ok=True)
+        revision = git_revision()
+        bar = _progress(len(specs), progress)
+        try:
+            if pool is None:
+                for spec in specs:
+                    results.append(execute(spec, revision))
+                    bar.update(1)
+            else:
+                ordered = _longest_first(specs, read_manifest(out_root))
+                futures = [pool.submit(execute, spec, revision) for spec in ordered]
                 for fut in as_completed(futures):
                     results.append(fut.result())
                     bar.update(1)
+        finally:
+            bar.close()
+            if results:
+                write_manifest(out_root, results)
     finally:
-        bar.close()
-        if results:
-            write_manifest(out_root, results)
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     order = {s.key: i for i, s in enumerate(specs)}
     results.sort(key=lambda r: order[f"{r.lab}/{r.parameters.get('municipality', '-')}"])
     return RunSummary(results, out_root / MANIFEST)
+
+
+def _warm_up() -> None:
+    """Worker initialiser: pay the imports and template loading once per worker."""
+    import papermill  # noqa: F401
+
+    _html_exporter()
+
+
+def _noop() -> None:
+    return None
+
+
+def _longest_first(specs: list[RunSpec], previous: list[dict[str, Any]]) -> list[RunSpec]:
+    """Specs ordered by their last known duration, longest first (unknown ones first of all)."""
+    known = {
+        (e["lab"], json.dumps(e["parameters"], sort_keys=True)): e["duration_s"] for e in previous
+    }
+    return sorted(
+        specs,
+        key=lambda s: -known.get((s.lab, json.dumps(s.parameters, sort_keys=True)), float("inf")),
+    )
 
 
 def _progress(total: int, enabled: bool):
@@ -286,21 +324,27 @@ _REMOTE_TAG = re.compile(
 )
 
 
-def notebook_to_html(path: Path) -> str:
-    """Standalone HTML of an executed notebook without code cells and without CDN assets."""
-    import nbformat
+@functools.cache
+def _html_exporter():
+    """One exporter per process: loading nbconvert's templates is the slow part."""
     from nbconvert import HTMLExporter
 
-    nb = nbformat.read(path, as_version=4)
-    nb.metadata.pop("widgets", None)  # widget state would pull the widget manager from a CDN
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="lab",
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
     )
-    html, _ = exporter.from_notebook_node(nb)
+
+
+def notebook_to_html(path: Path) -> str:
+    """Standalone HTML of an executed notebook without code cells and without CDN assets."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("widgets", None)  # widget state would pull the widget manager from a CDN
+    html, _ = _html_exporter().from_notebook_node(nb)
     # MathJax and require.js come from CDNs in nbconvert's template; reports do not need them.
     return _REMOTE_TAG.sub("", html)
 
