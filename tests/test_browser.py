@@ -100,8 +100,18 @@ def page(browser):
 
 
 def _shot(page, name: str) -> None:
+    """Screenshot of the whole dashboard: Voilà scrolls inside the page, so grow the viewport."""
     SHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('body, body *')]"
+        ".filter(e => e.scrollHeight > e.clientHeight + 10).map(e => e.scrollHeight), 0)"
+    )
+    page.set_viewport_size(
+        {"width": size["width"], "height": min(max(height, size["height"]), 8000)}
+    )
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size(size)
 
 
 def _open(page, url: str) -> None:
