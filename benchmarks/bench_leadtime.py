@@ -6,8 +6,9 @@ in at most 2 s, and at least 3× faster than PM4Py's case durations
 (``pm4py.get_all_case_durations``) plus performance DFG (``pm4py.discover_performance_dfg``)
 on the same frame. The like-for-like pair (kit ``case_durations`` + ``directly_follows``) is
 shown too, and both answers are cross-checked. Each figure is the best of ``--repeat`` runs,
-interleaved. The log comes from :func:`kit.synth.synthesise` (seeded); timestamps are parsed
-once, before timing, for both sides.
+interleaved. A second table times each kit step alone (not part of the comparison). The log
+comes from :func:`kit.synth.synthesise` (seeded); timestamps are parsed once, before timing,
+for both sides.
 
 Run: ``.venv-bench/bin/python benchmarks/bench_leadtime.py [--cases N] [--repeat R]``
 (PM4Py, AGPL, is installed only in ``.venv-bench``; without it the kit side runs alone).
@@ -56,6 +57,32 @@ def kit_all(events: pd.DataFrame, cases: pd.DataFrame) -> dict:
         "trend": process.monthly_trend(per_case),
         "wip": process.work_in_progress(per_case),
     }
+
+
+def kit_steps(events: pd.DataFrame, cases: pd.DataFrame) -> dict[str, float]:
+    """Seconds of each step of :func:`kit_all` (same calls), to show where the time goes."""
+    from kit import process
+    from kit.leadtime import case_metrics, summarise
+
+    out: dict[str, float] = {}
+
+    def step(name, fn):
+        t0 = time.perf_counter()
+        result = fn()
+        out[name] = time.perf_counter() - t0
+        return result
+
+    log = step("prepare (factorise, order)", lambda: process.prepare(events))
+    per_case = step(
+        "case_metrics (PBL limits)", lambda: case_metrics(log, cases, as_of="2024-04-01")
+    )
+    dfg = step("directly_follows", lambda: process.directly_follows(log))
+    step("summarise", lambda: summarise(per_case))
+    step("variants (top 10)", lambda: process.variants(log, top=10))
+    step("bottlenecks", lambda: process.bottlenecks(dfg))
+    step("monthly_trend", lambda: process.monthly_trend(per_case))
+    step("work_in_progress", lambda: process.work_in_progress(per_case))
+    return out
 
 
 def kit_same(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -131,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
         if have_peer:
             s, peer = best(lambda: pm4py_pair(events), 1)
             t_peer.append(s)
+    steps: dict[str, float] = {}
+    for _ in range(args.repeat):  # the breakdown, timed apart from the comparison above
+        for name, sec in kit_steps(events, cases).items():
+            steps[name] = min(sec, steps.get(name, sec))
     k_all, k_same = min(t_all), min(t_same)
     lines = [
         f"{len(cases):,} cases, {len(events):,} events (kit.synth, Umeå profile 2019–2023; "
@@ -165,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     else:
         lines.append("- PM4Py not installed here (run in .venv-bench for the comparison).")
+    lines += ["", "Where the kit's time goes (each step timed alone, best of the runs):", ""]
+    lines += ["| step | ms |", "|---|---:|"]
+    lines += [f"| {name} | {1000 * sec:.0f} |" for name, sec in steps.items()]
+    lines.append("")
     s = result["summary"]
     lines.append(
         f"- Figures: median {s['median_days']:.0f} d, within limit {100 * s['share_within_limit']:.1f} %, "

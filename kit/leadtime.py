@@ -66,6 +66,7 @@ COMPLETION_ORDER_DAYS = 21  # a completion order on day 21 after arrival still m
 FEE_REDUCTION_FROM = date(2019, 1, 1)
 FEE_REDUCTION_PER_WEEK = 0.2
 UNKNOWN_TYPE = "unknown"
+NS_PER_DAY = 86_400 * 10**9
 
 # Codes from case-management systems (ByggR) and Swedish spellings, to the canonical case type.
 CASE_TYPE_ALIASES: dict[str, str] = {
@@ -130,6 +131,9 @@ def local_days(values: Any, *, what: str = "timestamp") -> np.ndarray:
     timestamps (already local) or strings that :func:`pandas.to_datetime` parses.
     """
     s = values if isinstance(values, pd.Series) else pd.Series(values)
+    days = _iso_days(s)
+    if days is not None:
+        return days
     if isinstance(s.dtype, pd.DatetimeTZDtype):
         s = s.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
     elif not pd.api.types.is_datetime64_dtype(s.dtype):
@@ -143,6 +147,26 @@ def local_days(values: Any, *, what: str = "timestamp") -> np.ndarray:
     out = raw.astype(np.int64).astype(np.float64)
     out[np.isnat(raw)] = np.nan
     return out
+
+
+def _iso_days(s: pd.Series) -> np.ndarray | None:
+    """Day numbers of Arrow-backed text that is all plain ``YYYY-MM-DD`` dates (or missing), else
+    None. Arrow reads such dates straight into day numbers, ten times faster than
+    :func:`pandas.to_datetime`; anything else is left to pandas, so results do not change."""
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow") or not len(s):
+        return None
+    import pyarrow as pa
+
+    try:
+        raw = pa.array(s.array).cast(pa.date32())  # strict: rejects times, zones, 2019-1-1
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    days = raw.to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.float64)
+    days[np.asarray(raw.is_null())] = np.nan
+    ok = days[~np.isnan(days)]
+    if len(ok) and (ok.min() < -106_000 or ok.max() > 106_000):  # near datetime64[ns] limits
+        return None
+    return days
 
 
 def _day_number(value: Any) -> float:
@@ -159,10 +183,10 @@ def _today() -> float:
 
 def to_dates(days: np.ndarray) -> pd.Series:
     """Day numbers (NaN = missing) back to naive ``datetime64[ns]`` dates at midnight."""
-    out = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[ns]")
-    ok = ~np.isnan(days)
-    out[ok] = days[ok].astype(np.int64).astype("datetime64[D]")
-    return pd.Series(out)
+    missing = np.isnan(days)
+    ns = np.where(missing, 0, days).astype(np.int64) * NS_PER_DAY
+    ns[missing] = np.iinfo(np.int64).min  # the NaT bit pattern
+    return pd.Series(ns.view("datetime64[ns]"))
 
 
 def _off_days(first: int, last: int) -> np.ndarray:
@@ -236,33 +260,60 @@ def _instants(values: pd.Series) -> np.ndarray:
 
 def normalise_case_type(values: pd.Series) -> pd.Series:
     """Canonical case types: lower-case, ByggR codes and Swedish spellings mapped; missing → unknown."""
-    codes, uniques = pd.factorize(values.astype("object"), use_na_sentinel=True)
+    codes, table = _case_type_codes(values)
+    return pd.Series(table[codes], index=values.index, dtype=object)
+
+
+def _case_type_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code per value, canonical case type per code) as :func:`normalise_case_type` maps them;
+    only the few distinct values are normalised. The last code is ``unknown`` (missing)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
     canon = [CASE_TYPE_ALIASES.get(str(u).strip().lower(), str(u).strip().lower()) for u in uniques]
     table = np.array([c or UNKNOWN_TYPE for c in canon] + [UNKNOWN_TYPE], dtype=object)
-    return pd.Series(table[codes], index=values.index, dtype=object)  # code -1 → unknown
+    return np.where(codes < 0, len(table) - 1, codes).astype(np.int64), table
 
 
-def _positions(case_ids: pd.Index, values: pd.Series) -> np.ndarray:
-    """Code of each value in ``case_ids`` (-1 when absent), compared as text."""
+def _text_column(table: np.ndarray, codes: np.ndarray) -> pd.Index | np.ndarray:
+    """``table[codes]`` as a column of text: pandas infers the type of the few table entries
+    instead of 100,000 strings, which would cost more than all the arithmetic of case_metrics."""
+    if not len(codes):
+        return table[codes]  # an empty object column, as before
+    return pd.Index(table).take(codes)
+
+
+def _positions(
+    case_ids: pd.Index, values: pd.Series, likely: np.ndarray | None = None
+) -> np.ndarray:
+    """Code of each value in ``case_ids`` (-1 when absent), compared as text.
+
+    ``likely``: the codes the values probably have, in order (a cases table usually lists the
+    cases in the order they first appear in the events); checking that costs a tenth of a lookup.
+    """
     ids = case_ids if case_ids.dtype == "str" else case_ids.astype("str")
     vals = values if values.dtype == "str" else values.astype("str")
     import pyarrow as pa
     import pyarrow.compute as pc
 
     try:  # Arrow's hash lookup is about twice as fast as Index.get_indexer on strings
-        found = pc.index_in(pa.array(vals.array), value_set=pa.array(ids.array))
+        id_arr, val_arr = pa.array(ids.array), pa.array(vals.array)
+        if likely is not None and len(likely) == len(vals):
+            same = pc.equal(id_arr.take(pa.array(likely)), val_arr)
+            if pc.all(same, skip_nulls=False).as_py() is True:
+                return likely.astype(np.int64)
+        found = pc.index_in(val_arr, value_set=id_arr)
         return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     except (TypeError, pa.ArrowException):
         return ids.get_indexer(vals).astype(np.int64)
 
 
 def _case_attributes(
-    case_ids: pd.Index, cases: pd.DataFrame | None, event_type: np.ndarray | None, codes: np.ndarray
-) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """(case_type, fee_sek, received day from the cases table) aligned to ``case_ids``."""
+    case_ids: pd.Index, cases: pd.DataFrame | None, inp: _Inputs
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(case type code, case type per code, fee_sek, received day from the cases table), the
+    arrays aligned to ``case_ids``."""
     n = len(case_ids)
     if cases is not None and len(cases) and "case_id" in cases.columns:
-        pos = _positions(case_ids, cases["case_id"])
+        pos = _positions(case_ids, cases["case_id"], inp.first_seen)
         rows = np.flatnonzero(pos >= 0)
         if len(rows) and np.bincount(pos[rows], minlength=n).max() > 1:
             # a case listed twice: its first row counts
@@ -275,11 +326,10 @@ def _case_attributes(
             out[at] = values[rows]
             return out
 
-        ctype = pd.Series([UNKNOWN_TYPE] * n, dtype=object)
+        ctype, types = np.zeros(n, dtype=np.int64), np.array([UNKNOWN_TYPE], dtype=object)
         if "case_type" in cases.columns:
-            ctype = normalise_case_type(
-                pd.Series(aligned(cases["case_type"].to_numpy(dtype=object), None), dtype=object)
-            )
+            codes, types = _case_type_codes(cases["case_type"])
+            ctype = aligned(codes, len(types) - 1)  # a case missing from the table: unknown
         fee = np.full(n, np.nan)
         if "fee_sek" in cases.columns:
             fee = aligned(
@@ -291,15 +341,22 @@ def _case_attributes(
         rec = np.full(n, np.nan)
         if "received" in cases.columns:
             rec = aligned(local_days(cases["received"], what="cases.received"), np.nan)
-        return ctype, fee, rec
+        return ctype, types, fee, rec
+    nothing = np.full(n, np.nan)
+    event_type = inp.event_case_type
     if event_type is not None:
         # a case type carried on the events: the first non-missing value of each case
         keep = pd.notna(event_type)
-        first = pd.Series(event_type[keep]).groupby(codes[keep]).first()
+        first = pd.Series(event_type[keep]).groupby(inp.codes[keep]).first()
         per_case = pd.Series([None] * n, dtype=object)
         per_case.iloc[first.index.to_numpy()] = first.to_numpy()
-        return normalise_case_type(per_case), np.full(n, np.nan), np.full(n, np.nan)
-    return pd.Series([UNKNOWN_TYPE] * n, dtype=object), np.full(n, np.nan), np.full(n, np.nan)
+        return (*_case_type_codes(per_case), nothing, nothing.copy())
+    return (
+        np.zeros(n, dtype=np.int64),
+        np.array([UNKNOWN_TYPE], dtype=object),
+        nothing,
+        nothing.copy(),
+    )
 
 
 @dataclass
@@ -309,13 +366,14 @@ class _Inputs:
     codes: np.ndarray  # case code per event (codes follow sorted case_id)
     case_ids: pd.Index
     act: np.ndarray  # index into the activity names case_metrics reads, -1 for others
-    day: np.ndarray  # local calendar day number per event
+    day: np.ndarray | None  # local calendar day number per event (None: from t when asked)
     frame: pd.DataFrame
     order: np.ndarray | None  # event i is frame row order[i] (None: same order)
     t: np.ndarray | None  # int64 ns per event when known
+    tz: Any = None  # timezone of t (None: t is local wall-clock time)
+    first_seen: np.ndarray | None = None  # case codes in order of first appearance, when known
 
-    def _col(self, name: str, mask: np.ndarray) -> pd.Series:
-        rows = np.flatnonzero(mask)
+    def _col(self, name: str, rows: np.ndarray) -> pd.Series:
         return self.frame[name].iloc[rows if self.order is None else self.order[rows]]
 
     @property
@@ -325,39 +383,63 @@ class _Inputs:
         values = self.frame["case_type"].to_numpy(dtype=object)
         return values if self.order is None else values[self.order]
 
-    def instants(self, mask: np.ndarray) -> np.ndarray:
-        if self.t is not None:
-            return self.t[mask]
-        return _instants(self._col("timestamp", mask))
+    def days(self, rows: np.ndarray) -> np.ndarray:
+        """Local day numbers of the events at ``rows`` (only those: converting is costly)."""
+        if self.day is not None:
+            return self.day[rows]
+        if self.tz is None:
+            return (self.t[rows] // NS_PER_DAY).astype(np.float64)
+        return _utc_to_local_days(self.t[rows])
 
-    def extension_weeks(self, mask: np.ndarray) -> np.ndarray:
+    def instants(self, rows: np.ndarray) -> np.ndarray:
+        if self.t is not None:
+            return self.t[rows]
+        return _instants(self._col("timestamp", rows))
+
+    def extension_weeks(self, rows: np.ndarray) -> np.ndarray:
         if "extension_weeks" not in self.frame.columns:
-            return np.full(int(mask.sum()), np.nan)
-        weeks = pd.to_numeric(self._col("extension_weeks", mask), errors="coerce")
+            return np.full(len(rows), np.nan)
+        weeks = pd.to_numeric(self._col("extension_weeks", rows), errors="coerce")
         return weeks.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
+def _utc_to_local_days(t: np.ndarray) -> np.ndarray:
+    """Local (Europe/Stockholm) day numbers of UTC instants in int64 ns, as float.
+
+    Counts the local midnights at or before each instant, from a table of one midnight per day:
+    a first guess from 24-hour days is off by at most one (local days are 23 to 25 hours long)
+    and one comparison each way fixes it. Twice as fast as converting every timestamp.
+    """
+    if not len(t):
+        return np.array([], dtype=np.float64)
+    lo, hi = int(t.min()) // NS_PER_DAY - 1, int(t.max()) // NS_PER_DAY + 1
+    local = pd.date_range(pd.Timestamp(lo, unit="D"), periods=hi - lo + 2, freq="D")
+    # the first instant of each local day (a midnight lost to a clock change: the next instant)
+    midnight = local.tz_localize(LOCAL_TZ, ambiguous=True, nonexistent="shift_forward")
+    midnight = midnight.as_unit("ns").asi8
+    k = np.clip((t - midnight[0]) // NS_PER_DAY, 0, len(midnight) - 2)
+    k -= t < midnight[k]
+    k += t >= midnight[k + 1]
+    return (lo + k).astype(np.float64)
+
+
 def _inputs(events: Any, names: list[str]) -> _Inputs:
-    from kit.process import NS_PER_DAY, EventLog, factorize_cases
+    from kit.process import EventLog, factorize_cases
 
     if isinstance(events, EventLog):
         lookup = np.array(
             [names.index(u) if u in names else -1 for u in events.names], dtype=np.int64
         )
-        t = events.t
-        if events.tz is not None:
-            local = pd.DatetimeIndex(t.view("datetime64[ns]")).tz_localize("UTC")
-            local = local.tz_convert(LOCAL_TZ).tz_localize(None).asi8
-        else:
-            local = t
         return _Inputs(
             codes=events.case,
             case_ids=events.case_ids,
             act=lookup[events.act] if len(lookup) else events.act,
-            day=(local // NS_PER_DAY).astype(np.float64),
+            day=None,
             frame=events.frame,
             order=events.order,
-            t=t,
+            t=events.t,
+            tz=events.tz,
+            first_seen=events.case[events.starts],  # each case is one run of the log
         )
     _require(events, ("case_id", "activity", "timestamp"))
     if events["timestamp"].isna().any():
@@ -408,25 +490,26 @@ def case_metrics(
     """
     names = [*_FIRST_OF, "supplement_received", "deadline_extended"]
     inp = _inputs(events, names)
-    codes, case_ids, act, day = inp.codes, inp.case_ids, inp.act, inp.day
+    case_ids = inp.case_ids
     n = len(case_ids)
     n_act = len(names)
+    # from here on only the events this function reads (a quarter of a permit log is not)
+    rel = np.flatnonzero(inp.act >= 0)
+    codes, act, day = inp.codes[rel], inp.act[rel], inp.days(rel)
 
     # first date of each (case, activity): one scatter-min over all relevant events
-    rel = act >= 0
-    key = codes[rel].astype(np.int64) * n_act + act[rel]
+    key = codes * n_act + act
     first = np.full(n * n_act, np.inf)
-    np.minimum.at(first, key, day[rel])
+    np.minimum.at(first, key, day)
     first[np.isinf(first)] = np.nan
     first = first.reshape(n, n_act)
     col = {name: first[:, i] for i, name in enumerate(names)}
 
-    ctype, fee, cases_received = _case_attributes(case_ids, cases, inp.event_case_type, codes)
-    ctype_arr = ctype.to_numpy(dtype=object)
-    is_anm = ctype_arr == "anmalan"
-    limit = np.where(is_anm, LIMIT_WEEKS["anmalan"], DEFAULT_LIMIT_WEEKS).astype(np.int64)
-    for t, w in LIMIT_WEEKS.items():
-        limit[ctype_arr == t] = w
+    # case types as small codes: per-type rules are looked up in tables of a few entries
+    ctype, types, fee, cases_received = _case_attributes(case_ids, cases, inp)
+    limit = np.array([LIMIT_WEEKS.get(t, DEFAULT_LIMIT_WEEKS) for t in types], dtype=np.int64)
+    limit = limit[ctype]
+    is_anm = (types == "anmalan")[ctype]
 
     received = col["received"]
     received = np.where(np.isnan(received), cases_received, received)
@@ -458,8 +541,8 @@ def case_metrics(
     ext_first_day = np.full(n, np.nan)
     ext_first_weeks = np.full(n, np.nan)
     if ext_mask.any():
-        ext_ts = inp.instants(ext_mask)
-        weeks_col = inp.extension_weeks(ext_mask)
+        ext_ts = inp.instants(rel[ext_mask])
+        weeks_col = inp.extension_weeks(rel[ext_mask])
         order = np.lexsort((ext_ts, ext_case))  # stable: same instant keeps file order
         oc = ext_case[order]
         is_first = np.ones(len(oc), dtype=bool)
@@ -491,35 +574,37 @@ def case_metrics(
     completion_days = complete - received
     coa = (completion_days == 0) & np.isnan(creq)
 
-    flags = np.full(n, "", dtype=object)
-
-    def flag(cond: np.ndarray, text: str) -> None:
-        flags[cond] = flags[cond] + (text + "; ")
-
-    flag(ctype_arr == UNKNOWN_TYPE, "case type unknown, lov rules used")
-    flag(
-        ~np.isin(ctype_arr, [*LIMIT_WEEKS, UNKNOWN_TYPE]),
-        "case type not recognised, lov rules used",
-    )
-    flag(np.isnan(received), "no received date")
-    flag(~np.isnan(creq) & ~order_in_time & ~np.isnan(received), "completion order after 21 days")
-    flag(order_in_time & np.isnan(clock_start), "completion ordered, never complete")
-    flag(
-        order_in_time & np.isnan(complete) & ~np.isnan(clock_start),
-        "no complete event, clock from last supplement",
-    )
-    flag(ext_applies & (ext_weeks_given > limit), "extension longer than limit")
-    flag((n_ext >= 2) & ~np.isnan(ext_first_day), "second extension")
-    flag(~np.isnan(ext_first_day) & ~ext_applies & ~np.isnan(base), "extension after deadline")
-    flag(withdrawn & np.isnan(decided), "withdrawn")
-    flag(~np.isnan(decided) & (decided < clock_start), "decided before clock start")
-    nonempty = flags != ""
-    flags[nonempty] = np.array([f[:-2] for f in flags[nonempty]], dtype=object)
+    notes = [
+        ((types == UNKNOWN_TYPE)[ctype], "case type unknown, lov rules used"),
+        (
+            ~np.isin(types, [*LIMIT_WEEKS, UNKNOWN_TYPE])[ctype],
+            "case type not recognised, lov rules used",
+        ),
+        (np.isnan(received), "no received date"),
+        (~np.isnan(creq) & ~order_in_time & ~np.isnan(received), "completion order after 21 days"),
+        (order_in_time & np.isnan(clock_start), "completion ordered, never complete"),
+        (
+            order_in_time & np.isnan(complete) & ~np.isnan(clock_start),
+            "no complete event, clock from last supplement",
+        ),
+        (ext_applies & (ext_weeks_given > limit), "extension longer than limit"),
+        ((n_ext >= 2) & ~np.isnan(ext_first_day), "second extension"),
+        (~np.isnan(ext_first_day) & ~ext_applies & ~np.isnan(base), "extension after deadline"),
+        (withdrawn & np.isnan(decided), "withdrawn"),
+        (~np.isnan(decided) & (decided < clock_start), "decided before clock start"),
+    ]
+    # one bit per note; the text is joined once per combination that occurs, not once per case
+    bits = np.zeros(n, dtype=np.int64)
+    for i, (cond, _) in enumerate(notes):
+        bits |= cond.astype(np.int64) << i
+    combo, combos = pd.factorize(bits)
+    texts = ["; ".join(t for i, (_, t) in enumerate(notes) if b >> i & 1) for b in combos]
+    flags = _text_column(np.array(texts, dtype=object), combo)
 
     out = pd.DataFrame(
         {
             "case_id": pd.Series(case_ids.array),
-            "case_type": ctype_arr,
+            "case_type": _text_column(types, ctype),
             "received": to_dates(received),
             "complete": to_dates(complete),
             "decided": to_dates(decided),
@@ -659,7 +744,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _generic_per_case(events: pd.DataFrame) -> pd.DataFrame:
+def _generic_per_case(events: pd.DataFrame | EventLog) -> pd.DataFrame:
     """Per-case table of a log without permit activities: first → last event, no PBL figures."""
     from kit.process import case_durations
 
@@ -686,7 +771,7 @@ def _generic_per_case(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def lead_time_report(
-    events: pd.DataFrame,
+    events: pd.DataFrame | EventLog,
     cases: pd.DataFrame | None = None,
     *,
     holiday_shift: bool = False,
@@ -700,16 +785,17 @@ def lead_time_report(
     """
     from kit import process
 
-    permit = process.has_permit_activities(events)
+    log = process.prepare(events)  # factorised and ordered once for all four figures
+    permit = process.has_permit_activities(log)
     if permit:
-        per_case = case_metrics(events, cases, holiday_shift=holiday_shift, as_of=as_of)
+        per_case = case_metrics(log, cases, holiday_shift=holiday_shift, as_of=as_of)
     else:
-        per_case = _generic_per_case(events)
+        per_case = _generic_per_case(log)
     summary = summarise(per_case)
     return LeadTimeReport(
         summary=summary,
         per_case=per_case,
-        bottlenecks=process.bottlenecks(events, top=None),
-        variants=process.variants(events),
+        bottlenecks=process.bottlenecks(log, top=None),
+        variants=process.variants(log),
         permit=permit,
     )

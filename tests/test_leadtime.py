@@ -418,3 +418,99 @@ def test_summarise_without_decisions_gives_none():
     for key in ("median_days", "mean_days", "p90_days", "share_within_limit"):
         assert s[key] is None
     assert s["share_complete_on_arrival"] is None  # no complete events at all
+
+
+# --- fast paths give the same answers as the plain ones ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("utc", "local_date"),
+    [
+        ("2024-03-30 22:59:59", "2024-03-30"),  # 23:59:59 CET
+        ("2024-03-30 23:00:00", "2024-03-31"),  # midnight CET, the night the clocks go forward
+        ("2024-03-31 01:00:00", "2024-03-31"),  # 03:00 CEST, just after the change
+        ("2024-03-31 21:59:59", "2024-03-31"),  # 23:59:59 CEST
+        ("2024-03-31 22:00:00", "2024-04-01"),
+        ("2024-10-26 22:00:00", "2024-10-27"),  # midnight CEST, the night the clocks go back
+        ("2024-10-27 00:30:00", "2024-10-27"),  # 02:30 CEST
+        ("2024-10-27 01:30:00", "2024-10-27"),  # 02:30 CET, the hour repeated
+        ("2024-10-27 22:59:59", "2024-10-27"),  # 23:59:59 CET
+        ("2024-10-27 23:00:00", "2024-10-28"),
+    ],
+)
+def test_utc_instants_to_local_days_around_midnight_and_clock_changes(utc, local_date):
+    from kit.leadtime import _utc_to_local_days
+
+    t = np.array([pd.Timestamp(utc).value], dtype=np.int64)
+    expected = (pd.Timestamp(local_date) - pd.Timestamp("1970-01-01")).days
+    assert _utc_to_local_days(t)[0] == expected
+
+
+def test_utc_instants_to_local_days_match_pandas_conversion():
+    from kit.leadtime import _utc_to_local_days
+
+    rng = np.random.default_rng(7)
+    lo, hi = pd.Timestamp("2018-12-25").value, pd.Timestamp("2025-01-05").value
+    t = rng.integers(lo, hi, 20_000)
+    # the slow way: convert every timestamp to local time, then drop the time of day
+    local = pd.DatetimeIndex(t.view("datetime64[ns]")).tz_localize("UTC").tz_convert(TZ)
+    expected = local.tz_localize(None).normalize().asi8 // (86_400 * 10**9)
+    assert np.array_equal(_utc_to_local_days(t), expected.astype(float))
+
+
+def test_local_days_of_iso_date_text_same_as_pandas():
+    from kit.leadtime import local_days
+
+    arrow = pd.Series(["2024-01-05", None, "1999-12-31"], dtype="str")
+    plain = pd.Series(["2024-01-05", None, "1999-12-31"], dtype=object)
+    got = local_days(arrow)
+    assert got[0] == (pd.Timestamp("2024-01-05") - pd.Timestamp("1970-01-01")).days
+    assert math.isnan(got[1])
+    np.testing.assert_array_equal(got, local_days(plain))
+    # text that is not a plain date is read by pandas: a time of day, a zone
+    day = (pd.Timestamp("2024-01-05") - pd.Timestamp("1970-01-01")).days
+    assert list(local_days(pd.Series(["2024-01-05 23:30"], dtype="str"))) == [day]
+    utc = pd.Series(["2024-01-05T23:30:00+00:00"], dtype="str")
+    assert list(local_days(utc)) == [day + 1]  # 23:30 UTC is 00:30 in Stockholm
+
+
+def test_cases_table_in_event_order_or_any_order_same_result():
+    ev, _ = log(
+        ("B", "received", "2024-01-02"),
+        ("B", "decision", "2024-02-20"),
+        ("A", "received", "2024-01-01"),
+        ("A", "start_clearance", "2024-02-05"),
+        ("C", "received", "2024-01-03"),
+    )
+    in_event_order = pd.DataFrame(
+        {"case_id": ["B", "A", "C"], "case_type": ["bygglov", "anmalan", "marklov"]}
+    )
+    pc = case_metrics(prepare(ev), in_event_order)
+    assert list(pc["case_type"]) == ["anmalan", "bygglov", "marklov"]  # sorted by case_id
+    assert list(pc["limit_weeks"]) == [4, 10, 10]
+    for other in (
+        in_event_order.iloc[::-1],
+        in_event_order.iloc[:2],
+        in_event_order.iloc[[0, 1, 1]],
+    ):
+        expect = case_metrics(ev, other.reset_index(drop=True))
+        got = case_metrics(prepare(ev), other.reset_index(drop=True))
+        pd.testing.assert_frame_equal(got, expect, check_exact=True)
+    assert case_metrics(prepare(ev), in_event_order.iloc[:2]).loc[2, "case_type"] == "unknown"
+
+
+def test_flags_joined_per_case_in_rule_order():
+    ev, _ = log(
+        ("A", "received", "2024-01-01"),
+        ("A", "withdrawn", "2024-01-05"),
+        ("B", "decision", "2024-01-05"),
+        ("C", "received", "2024-01-01"),
+        ("C", "decision", "2024-01-05"),
+    )
+    cases = pd.DataFrame({"case_id": ["A", "B", "C"], "case_type": ["villa", None, "bygglov"]})
+    flags = list(case_metrics(ev, cases)["flags"])
+    assert flags == [
+        "case type not recognised, lov rules used; withdrawn",
+        "case type unknown, lov rules used; no received date",
+        "",
+    ]

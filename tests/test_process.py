@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -215,3 +216,135 @@ def test_empty_log():
     assert variants(ev).empty
     assert directly_follows(ev).empty
     assert case_durations(ev).empty
+
+
+# --- fast paths give the same answers as the plain ones ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["a", "a", "b", "b", "b", "c"],  # grouped: each value one run
+        ["b", "b", "a", "a", "b", "b"],  # b comes back after a
+        ["x", "y", "x", "y"],  # not grouped at all
+        ["a", "a", None, None, "b"],  # missing values
+        [3, 3, 1, 1, 2],
+    ],
+)
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_factorize_runs_is_pandas_factorize(values, dtype):
+    from kit.process import factorize_runs
+
+    if dtype == "str" and isinstance(values[0], int):
+        values = [str(v) for v in values]
+    s = pd.Series(values, dtype=dtype)
+    codes, uniques = factorize_runs(s)
+    expect_codes, expect_uniques = pd.factorize(s)
+    assert list(codes) == list(expect_codes)
+    pd.testing.assert_index_equal(uniques, pd.Index(expect_uniques))
+
+
+def test_case_coming_back_after_another_is_one_case():
+    ev = make(
+        [
+            ("A", "Submit", "2024-01-01"),
+            ("A", "Review", "2024-01-02"),
+            ("B", "Submit", "2024-01-02"),
+            ("B", "Approve", "2024-01-03"),
+            ("A", "Approve", "2024-01-05"),
+            ("A", "Close", "2024-01-06"),
+        ]
+    )
+    cd = case_durations(ev)
+    assert list(cd["case_id"]) == ["A", "B"]
+    assert list(cd["duration_days"]) == [5.0, 1.0]
+    assert list(cd["n_events"]) == [4, 2]
+    v = variants(ev)
+    assert list(v["variant"]) == ["Submit → Approve", "Submit → Review → Approve → Close"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["b", "b", "a", "a", "c", "c"],
+        ["b", "b", "a", "a", "b", "b"],
+        ["b", "a", "c", "a"],
+        ["10", "10", "9", "9"],
+    ],
+)
+def test_factorize_cases_codes_follow_sorted_ids(values):
+    from kit.process import factorize_cases
+
+    codes, ids = factorize_cases(pd.Series(values, dtype="str"))
+    expect_codes, expect_ids = pd.factorize(pd.Series(values, dtype="str"), sort=True)
+    assert list(codes) == list(expect_codes)
+    assert list(ids) == list(expect_ids)
+
+
+def test_many_activities_variants_and_waits():
+    # 300 activity names: codes do not fit in one byte, edge keys not in 16 bits
+    names = [f"step {i:03d}" for i in range(300)]
+    rows = [
+        ("1", n, pd.Timestamp("2024-01-01") + pd.Timedelta(days=i)) for i, n in enumerate(names)
+    ]
+    rows += [("2", names[299], "2024-01-01"), ("2", names[0], "2024-01-04")]
+    rows += [("3", names[299], "2024-01-01"), ("3", names[0], "2024-01-02")]
+    ev = make(rows)
+    v = variants(ev)
+    assert list(v["count"]) == [2, 1]
+    assert v["variant"].iloc[0] == "step 299 → step 000"
+    assert v["n_activities"].iloc[1] == 300
+    assert v["median_duration_days"].iloc[0] == 2.0  # 3 and 1 days
+    dfg = directly_follows(ev).set_index(["source", "target"])
+    assert len(dfg) == 300  # 299 steps of case 1, and 299 → 000
+    back = dfg.loc[("step 299", "step 000")]
+    assert back["count"] == 2 and back["median_wait_days"] == 2.0 and back["total_wait_days"] == 4
+    assert dfg.loc[("step 000", "step 001"), "total_wait_days"] == 1.0
+
+
+def test_median_wait_even_and_odd_counts():
+    # waits Submit → Review: 1, 2, 4 days (median 2); Review → Approve: 1, 2 days (median 1.5)
+    ev = make(
+        [
+            ("1", "Submit", "2024-01-01"),
+            ("1", "Review", "2024-01-02"),
+            ("1", "Approve", "2024-01-03"),
+            ("2", "Submit", "2024-01-01"),
+            ("2", "Review", "2024-01-05"),
+            ("2", "Approve", "2024-01-07"),
+            ("3", "Submit", "2024-01-01"),
+            ("3", "Review", "2024-01-03"),
+        ]
+    )
+    dfg = directly_follows(ev).set_index(["source", "target"])
+    assert dfg.loc[("Submit", "Review"), "median_wait_days"] == 2.0
+    assert dfg.loc[("Review", "Approve"), "median_wait_days"] == 1.5
+    assert dfg.loc[("Submit", "Review"), "total_wait_days"] == 7.0
+
+
+def test_monthly_trend_by_quarter():
+    per_case = pd.DataFrame(
+        {
+            "decided": pd.to_datetime(["2024-01-31", "2024-03-31", "2024-04-01", "2023-12-31"]),
+            "lead_time_days": [10.0, 20.0, 40.0, 5.0],
+        }
+    )
+    mt = monthly_trend(per_case, freq="Q")
+    assert list(mt["period"]) == [
+        pd.Timestamp(x) for x in ("2023-10-01", "2024-01-01", "2024-04-01")
+    ]
+    assert list(mt["n_decided"]) == [1, 2, 1]
+    assert list(mt["median_days"]) == [5.0, 15.0, 40.0]
+
+
+def test_work_in_progress_counts_match_a_plain_count():
+    rng = np.random.default_rng(5)
+    start = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 90, 200), unit="D")
+    length = pd.to_timedelta(rng.integers(0, 40, 200), unit="D")
+    table = pd.DataFrame({"start": start, "end": start + length, "duration_days": 1.0})
+    table.loc[::7, "end"] = pd.NaT  # still open
+    wip = work_in_progress(table, freq="D")
+    for period, got in zip(wip["period"], wip["open_cases"], strict=True):
+        cut = period + pd.Timedelta(days=1)
+        ended = table["end"].notna() & (table["end"] < cut)
+        assert got == int(((table["start"] < cut) & ~ended).sum())
