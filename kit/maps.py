@@ -134,8 +134,46 @@ def _inline_block(name: str) -> str:
     return f'<{tag} {VENDOR_ATTR}="{name}">\n{text}\n</{tag}>'
 
 
+class _Raw(Element):
+    """Text that goes into the page as it is.
+
+    branca wraps every rendered piece in ``Element(text)``, which compiles the text as a
+    Jinja template: slow for inline Leaflet (150 kB) and case data, and a ``{{`` in a data
+    value (a district or property name) would be evaluated as template code.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class _RawMacro(MacroElement):
+    """A :class:`MacroElement` whose rendered header/html/script are put in as :class:`_Raw`
+    (see there); as a base after a folium class (``class X(folium.GeoJson, _RawMacro)``) it
+    takes the place of ``MacroElement.render`` for that class."""
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("a map element can only be rendered inside a map")
+        macros = self._template.module.__dict__
+        for part, parent in (
+            ("header", figure.header),
+            ("html", figure.html),
+            ("script", figure.script),
+        ):
+            macro = macros.get(part)
+            if macro is not None:
+                parent.add_child(_Raw(str(macro(self, kwargs))), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
 def _inline_element(name: str) -> Element:
-    return Element(_inline_block(name))
+    return _Raw(_inline_block(name))
 
 
 def _make_offline(figure: Figure) -> None:
@@ -308,25 +346,60 @@ def geometry_to_wgs84(geom: Any, crs: str = DEFAULT_CRS) -> Any:
 # --- case points -----------------------------------------------------------------------------
 
 
-class _CasePoints(JSCSSMixin, MacroElement):
-    """Circle markers built by one JS loop from a compact array (folium's per-marker
-    templates take seconds and megabytes for thousands of cases)."""
+class _CasePoints(JSCSSMixin, _RawMacro):
+    """Circle markers built by one JS loop from a compact payload (folium's per-marker
+    templates take seconds and megabytes for thousands of cases).
+
+    The payload (``var cases = {...}``) is columnar, because the map travels inside an
+    ``<iframe srcdoc="…">`` where every ``"`` of the document becomes ``&quot;``: a JSON array
+    of per-case popup HTML strings grew to about 300 bytes a case that way.
+
+    * ``lat`` / ``lon``: WGS 84 degrees, 5 decimals (about a metre);
+    * ``colours``: the palette, and ``colour``: one palette index per case (a digit string
+      when the palette has at most 10 entries, else a list);
+    * ``heads``: the popup field labels; ``cols``: per field either ``{"v": values joined by
+      TAB}`` or, when few values repeat, ``{"d": distinct values joined by TAB, "i": indices}``.
+
+    Popups are built on click with ``textContent``, so values need no HTML escaping and cannot
+    inject markup; ``<`` is written as ``\\u003c`` so no value can end the ``<script>`` early.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var rows = {{ this.rows_json }};
+            var d = {{ this.payload_json }};
+            var heads = d.heads, cols = d.cols.map(function(col) {
+                return col.v !== undefined ? {v: col.v.split("\\t")}
+                                           : {d: col.d.split("\\t"), i: col.i};
+            });
+            function value(c, k) {
+                var col = cols[c];
+                return col.v ? col.v[k] : col.d[+col.i[k]];
+            }
+            function popup(layer) {
+                var k = layer.options.caseIndex, box = document.createElement("div");
+                for (var c = 0; c < heads.length; c++) {
+                    if (c) { box.appendChild(document.createElement("br")); }
+                    var b = document.createElement("b");
+                    b.textContent = heads[c];
+                    box.appendChild(b);
+                    box.appendChild(document.createTextNode(": " + value(c, k)));
+                }
+                return box;
+            }
             var group = {% if this.cluster %}L.markerClusterGroup({{ this.cluster_options }})
                         {% else %}L.featureGroup(){% endif %};
-            for (var i = 0; i < rows.length; i++) {
-                var r = rows[i];
-                var mk = L.circleMarker([r[0], r[1]], {radius: {{ this.radius }},
-                    color: "#333", weight: 1, fillColor: r[2], fillOpacity: 0.85,
-                    className: "testlab-case"});
-                if (r[3]) { mk.bindPopup(r[3]); }
-                group.addLayer(mk);
+            var lat = d.lat, lon = d.lon, colour = d.colour, colours = d.colours;
+            var markers = new Array(lat.length);
+            for (var k = 0; k < lat.length; k++) {
+                var mk = L.circleMarker([lat[k], lon[k]], {radius: {{ this.radius }},
+                    color: "#333", weight: 1, fillColor: colours[+colour[k]],
+                    fillOpacity: 0.85, className: "testlab-case", caseIndex: k});
+                if (heads.length) { mk.bindPopup(popup); }
+                markers[k] = mk;
             }
+            group.addLayers ? group.addLayers(markers) : markers.forEach(function(m) { group.addLayer(m); });
             group.addTo({{ this._parent.get_name() }});
             window.{{ this.get_name() }} = group;
         })();
@@ -334,12 +407,10 @@ class _CasePoints(JSCSSMixin, MacroElement):
         """
     )
 
-    def __init__(self, rows: list, *, cluster: bool, radius: int = 6) -> None:
+    def __init__(self, payload: dict[str, Any], *, cluster: bool, radius: int = 6) -> None:
         super().__init__()
         self._name = "CasePoints"
-        self.rows_json = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).replace(
-            "</", "<\\/"
-        )
+        self.payload_json = _script_json(payload)
         self.cluster = cluster
         self.radius = radius
         self.cluster_options = json.dumps(
@@ -358,7 +429,44 @@ class _CasePoints(JSCSSMixin, MacroElement):
         )
 
 
-class _Legend(MacroElement):
+def _script_json(value: Any) -> str:
+    """JSON safe inside an inline ``<script>``: no ``<`` at all, so no ``</script>`` or
+    ``<!--`` can appear (JSON only has ``<`` inside strings, where ``\\u003c`` means the same)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def _popup_column(values: Sequence[str]) -> dict[str, str]:
+    """One popup field, TAB-joined; as distinct values plus indices when that is shorter."""
+    cleaned = [str(v).replace("\t", " ").replace("\n", " ") for v in values]
+    distinct = list(dict.fromkeys(cleaned))
+    if len(distinct) <= 10 and len(distinct) * 4 < len(cleaned):
+        index = {v: str(i) for i, v in enumerate(distinct)}
+        return {"d": "\t".join(distinct), "i": "".join(index[v] for v in cleaned)}
+    return {"v": "\t".join(cleaned)}
+
+
+def case_points_payload(
+    lat: np.ndarray, lon: np.ndarray, colours: Sequence[str], popups: dict[str, Sequence[str]]
+) -> dict[str, Any]:
+    """The compact case-point payload :class:`_CasePoints` draws (see its docstring).
+
+    ``lat``, ``lon``: WGS 84 degrees; ``colours``: one ``"#rrggbb"`` per point; ``popups``:
+    field label → one text per point (shown as plain text, in insertion order).
+    """
+    palette = list(dict.fromkeys(colours))
+    code = {c: i for i, c in enumerate(palette)}
+    idx = [code[c] for c in colours]
+    return {
+        "lat": np.round(np.asarray(lat, dtype=float), 5).tolist(),
+        "lon": np.round(np.asarray(lon, dtype=float), 5).tolist(),
+        "colours": palette,
+        "colour": "".join(map(str, idx)) if len(palette) <= 10 else idx,
+        "heads": list(popups),
+        "cols": [_popup_column(v) for v in popups.values()],
+    }
+
+
+class _Legend(_RawMacro):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
@@ -449,7 +557,7 @@ def add_case_points(
     ``colormap``: bins ``((upper, "#rrggbb"), ...)`` in ascending order where a value
     ``<= upper`` takes that colour (the last upper may be ``math.inf``; default: lead time
     bins 4 / 10 / 20 weeks), or a callable value → colour (no legend then).
-    ``popup_cols``: columns shown in each marker's popup (values are HTML-escaped).
+    ``popup_cols``: columns shown in each marker's popup (as plain text, built on click).
     More than ``cluster_threshold`` points are grouped with Leaflet.markercluster.
     ``fit``: zoom the map to the points.
     """
@@ -470,23 +578,17 @@ def add_case_points(
         bins = colormap or LEAD_TIME_BINS
         colours = _colour_for(values, bins)
 
-    popups: list[str] = [""] * len(frame)
-    if popup_cols:
-        cols = [c for c in popup_cols if c in frame.columns]
-        texts = {c: frame[c].astype("string").fillna("–").to_numpy() for c in cols}
-        heads = {c: f"<b>{html.escape(_popup_label(c, lang))}</b>: " for c in cols}
-        popups = [
-            "<br>".join(heads[c] + html.escape(str(texts[c][i])) for c in cols)
-            for i in range(len(frame))
-        ]
-
-    rows = [
-        [round(float(lat[i]), 6), round(float(lon[i]), 6), colours[i], popups[i]]
-        for i in np.flatnonzero(ok)
-    ]
-    if not rows:
+    keep = np.flatnonzero(ok)
+    if len(keep) == 0:
         return 0
-    _CasePoints(rows, cluster=len(rows) > cluster_threshold).add_to(m)
+    popups: dict[str, list[str]] = {}
+    for c in popup_cols:
+        if c in frame.columns:
+            texts = frame[c].astype("string").fillna("–").to_numpy()
+            popups[_popup_label(c, lang)] = [str(texts[i]) for i in keep]
+    lat, lon = lat[keep], lon[keep]
+    payload = case_points_payload(lat, lon, [colours[i] for i in keep], popups)
+    _CasePoints(payload, cluster=len(keep) > cluster_threshold).add_to(m)
     if not callable(colormap):
         unit_text = t("common.days", lang) if unit is None else unit
         entries = _bin_legend(colormap or LEAD_TIME_BINS, unit_text, lang)
@@ -494,13 +596,8 @@ def add_case_points(
             entries.append((MISSING_COLOUR, t("map.missing", lang)))
         _Legend(legend_title or t("map.legend_lead_time", lang), entries).add_to(m)
     if fit:
-        m.fit_bounds(
-            [
-                [min(r[0] for r in rows), min(r[1] for r in rows)],
-                [max(r[0] for r in rows), max(r[1] for r in rows)],
-            ]
-        )
-    return len(rows)
+        m.fit_bounds([[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]])
+    return len(keep)
 
 
 def _frame_lonlat(
@@ -579,7 +676,7 @@ def add_area_summary(
         )
     if not features:
         return 0
-    folium.GeoJson(
+    _AreaLayer(
         {"type": "FeatureCollection", "features": features},
         name=t("map.areas", lang),
         style_function=lambda f: {
@@ -594,6 +691,10 @@ def add_area_summary(
         ),
     ).add_to(m)
     return len(features)
+
+
+class _AreaLayer(folium.GeoJson, _RawMacro):
+    """folium's GeoJSON layer, its script put in as it is (area names are data, see _Raw)."""
 
 
 def _popup_label(column: str, lang: str) -> str:

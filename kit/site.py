@@ -286,7 +286,13 @@ class VoilaServer:
         )
 
     def wait_for_pools(self, n: int, timeout: float = 180.0) -> None:
-        """Block until ``n`` preheated kernel pools report filled (or ``timeout``)."""
+        """Block until Voilà has logged ``n`` "pool is filled" lines (or ``timeout``).
+
+        Voilà logs that line when a pool kernel has *started* and begun running the
+        notebook, not when the notebook has finished: a page opened right after may still
+        wait for the kernel, and the refill competes for the CPU. Timings should pause long
+        enough after this returns (benchmarks/bench_dashboards.py waits a fixed time).
+        """
         import time
 
         deadline = time.monotonic() + timeout

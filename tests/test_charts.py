@@ -26,12 +26,23 @@ def _texts(fig: Figure) -> list[str]:
     return [txt.get_text() for txt in fig.findobj(match=lambda a: hasattr(a, "get_text"))]
 
 
+def _bars(ax) -> list[tuple[float, float, tuple]]:
+    """(left edge, height, RGBA colour) of each bar in the axes' bar collection."""
+    [bars] = ax.collections
+    colours = bars.get_facecolor()
+    out = []
+    for i, path in enumerate(bars.get_paths()):
+        xs, ys = path.vertices[:, 0], path.vertices[:, 1]
+        out.append((float(xs.min()), float(ys.max()), tuple(colours[i % len(colours)])))
+    return out
+
+
 def test_trend_bars_coloured_against_target_and_labels_in_language():
     fig = charts.monthly_trend_chart(_monthly([0.95, 0.949, np.nan, 1.0]), lang="sv")
     top, bottom = fig.axes
-    bars = bottom.patches
+    bars = _bars(bottom)
     assert len(bars) == 3  # the month without decided cases has no bar
-    colours = [b.get_facecolor() for b in bars]
+    colours = [c for _, _, c in bars]
     from matplotlib.colors import to_rgba
 
     # 95 % meets a 95 % target (≥), 94,9 % does not
@@ -40,7 +51,9 @@ def test_trend_bars_coloured_against_target_and_labels_in_language():
         to_rgba(charts.COLOUR_LATE),
         to_rgba(charts.COLOUR_OK),
     ]
-    assert [b.get_height() for b in bars] == [0.95, 0.949, 1.0]
+    assert [h for _, h, _ in bars] == [0.95, 0.949, 1.0]
+    # centred on their month, 0.7 wide: months 0, 1 and 3
+    assert [x for x, _, _ in bars] == pytest.approx([-0.35, 0.65, 2.65])
     ticks = [x.get_text() for x in bottom.get_xticklabels()]
     assert ticks[0] == "nov 2023" and "jan 2024" in ticks
     assert bottom.get_ylabel() == t("chart.share_within", "sv")
@@ -57,7 +70,7 @@ def test_histogram_counts_weekly_bins_and_limit_line():
     values = [0, 6.9, 7, 13, 70, np.nan]
     fig = charts.lead_time_histogram(values, limit_days=70, lang="en")
     (ax,) = fig.axes
-    heights = {round(p.get_x()): p.get_height() for p in ax.patches}
+    heights = {round(x): h for x, h, _ in _bars(ax)}
     # [0,7): 0 and 6.9; [7,14): 7 and 13; [70,77): 70; NaN ignored
     assert heights[0] == 2 and heights[7] == 2 and heights[70] == 1
     assert sum(heights.values()) == 5

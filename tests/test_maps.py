@@ -14,6 +14,7 @@ from pyproj import Transformer
 
 from kit import maps
 from kit.errors import DataError, KitError, UsageError
+from kit.labels import t
 
 UMEA_LAT, UMEA_LON = 63.8258, 20.2630
 
@@ -170,14 +171,43 @@ def test_case_points_colour_by_bin_and_skip_missing_coordinates():
         == 4
     )
     text = maps.map_html(m)
-    rows = re.search(r"var rows = (\[.*?\]);\n", text).group(1)
+    script = re.search(r"var d = (\{.*?\});\n", text).group(1)
+    data = _payload(text)
+    # 10 and 70 days are within the first bin (upper bound inclusive), 71 is not, NaN is grey
+    colours = [data["colours"][int(i)] for i in data["colour"]]
+    assert colours == ["#00ff00", "#00ff00", "#ff0000", maps.MISSING_COLOUR]
+    assert data["heads"] == [t("map.col.case_id", "sv")]  # the label, not the column name
+    # values travel as plain text (the popup is built with textContent on click) ...
+    assert _column(data["cols"][0]) == ["A", "B", "D<script>", "E"]
+    # ... and no "<" reaches the inline script, so nothing can close it early
+    assert "<" not in script
+    assert len(data["lat"]) == len(data["lon"]) == 4
+
+
+def _payload(text: str) -> dict:
     import json
 
-    data = json.loads(rows.replace("<\\/", "</"))
-    # 10 and 70 days are within the first bin (upper bound inclusive), 71 is not, NaN is grey
-    assert [r[2] for r in data] == ["#00ff00", "#00ff00", "#ff0000", maps.MISSING_COLOUR]
-    assert "D&lt;script&gt;" in data[2][3]
-    assert "<script>" not in rows
+    return json.loads(re.search(r"var d = (\{.*?\});\n", text).group(1))
+
+
+def _column(col: dict) -> list[str]:
+    if "v" in col:
+        return col["v"].split("\t")
+    names = col["d"].split("\t")
+    return [names[int(i)] for i in col["i"]]
+
+
+def test_popup_columns_repeat_values_as_indices_and_keep_order():
+    n = 50
+    df = _cases(n).assign(kind=["Bygglov" if i % 3 else "Anmälan\tx" for i in range(n)])
+    m = maps.offline_map(tiles=None)
+    maps.add_case_points(m, df, value_col="lead_time_days", popup_cols=["kind", "missing"])
+    data = _payload(maps.map_html(m))
+    assert data["heads"] == ["kind"]  # an absent column is left out
+    [col] = data["cols"]
+    assert "d" in col and len(col["i"]) == n  # two distinct values among 50: indexed
+    # a TAB inside a value would split it: it is shown as a space
+    assert _column(col) == ["Bygglov" if i % 3 else "Anmälan x" for i in range(n)]
 
 
 def test_case_points_per_row_crs():
@@ -189,12 +219,9 @@ def test_case_points_per_row_crs():
     )
     m = maps.offline_map(tiles=None)
     maps.add_case_points(m, df, value_col="v")
-    import json
-
-    text = maps.map_html(m)
-    data = json.loads(re.search(r"var rows = (\[.*?\]);\n", text).group(1))
-    for r in data:
-        assert r[0] == pytest.approx(lat, abs=1e-5) and r[1] == pytest.approx(lon, abs=1e-5)
+    data = _payload(maps.map_html(m))
+    assert data["lat"] == pytest.approx([lat, lat], abs=1e-5)
+    assert data["lon"] == pytest.approx([lon, lon], abs=1e-5)
 
 
 def test_empty_frame_adds_nothing():
@@ -258,3 +285,26 @@ def test_area_summary_draws_one_hull_per_district_coloured_by_median():
     # median of A is 20 days: the bin whose upper bound is the first >= 20
     colour = next(c for upper, c in LEAD_TIME_BINS if 20 <= upper)
     assert f'"colour": "{colour}"' in html and '"name": "A"' in html and '"name": "B"' not in html
+
+
+def test_data_values_are_not_evaluated_as_template_code():
+    # branca compiles rendered pieces as Jinja templates; the kit's layers put them in as text
+    odd = "{{ 7 * 7 }} {% if 1 %}x{% endif %}"
+    e, n = 759_000.0, 7_080_000.0
+    df = pd.DataFrame(
+        {
+            "district": [odd] * 3,
+            "x": [e, e + 500, e],
+            "y": [n, n, n + 500],
+            "crs": "EPSG:3006",
+            "days": [10.0, 20.0, 100.0],
+            "case_id": [odd, "b", "c"],
+        }
+    )
+    m = maps.offline_map(tiles=None)
+    maps.add_area_summary(m, df, group_col="district", value_col="days")
+    maps.add_case_points(m, df, value_col="days", popup_cols=["case_id"], legend_title=odd)
+    text = maps.map_html(m)
+    # verbatim in the area's name, the legend title and the popup values
+    assert text.count(odd) == 3
+    assert _column(_payload(text)["cols"][0])[0] == odd

@@ -277,7 +277,8 @@ class LeadTimeDashboard(Dashboard):
 
     # -- content -------------------------------------------------------------------------------
     def render_parts(self) -> list:
-        """The content as a list of HTML strings and folium maps (what :meth:`render` shows).
+        """The content as a list of HTML strings (the map as its ``<iframe>``), what
+        :meth:`render` shows.
 
         The parts are kept per selection, so going back to an earlier choice is instant.
         """
@@ -330,7 +331,8 @@ class LeadTimeDashboard(Dashboard):
         fmap, n_points = self._map(sel)
         note = html.escape(self.t("leadtimes.map_note", n=n_points))
         parts.append(self._section("section_map", f'<p class="testlab-note">{note}</p>'))
-        parts.append(fmap)
+        # rendered once here: a cached selection is then shown without building the page again
+        parts.append(fmap._repr_html_())
         parts.append(self._meaning_html(summary, base_year, base_median, goal, bottlenecks))
         return parts
 
@@ -497,7 +499,9 @@ class LeadTimeDashboard(Dashboard):
         points = sel.loc[sel["x"].notna() & sel["y"].notna()]
         points = points.assign(
             case_id=points["case_pseudonym"],
-            case_type_label=[self._type_label(c) for c in points["case_type"]],
+            case_type_label=points["case_type"].map(
+                {c: self._type_label(c) for c in points["case_type"].dropna().unique()}
+            ),
             received=_dates(points["received"]),
             lead_time_days=points["lead_time_days"].round(0),
         )
@@ -612,7 +616,8 @@ def _pct(share: float, lang: str) -> str:
 
 
 def _dates(values: pd.Series) -> list[str]:
-    return [d.strftime("%Y-%m-%d") if pd.notna(d) else "–" for d in pd.to_datetime(values)]
+    text = pd.Series(pd.to_datetime(values)).dt.strftime("%Y-%m-%d")
+    return text.astype(object).where(text.notna(), "–").tolist()
 
 
 def _scrollable(svg: str) -> str:
