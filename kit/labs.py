@@ -9,6 +9,7 @@ notebook's first code cell is tagged ``parameters`` and holds typed, commented d
 from __future__ import annotations
 
 import ast
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -141,22 +142,28 @@ def notebook_parameters(path: Path) -> dict[str, Parameter]:
     Parsed with :mod:`ast` (no kernel, no code run). Raises LabError when the notebook has no
     such cell or a line in it is not a typed assignment with a literal default.
     """
-    import nbformat
-
-    nb = nbformat.read(path, as_version=4)
+    # plain JSON rather than nbformat: importing nbformat (jsonschema) costs about a second,
+    # which `testlab list` and the planning of every run would pay
+    try:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise LabError(f"{path}: not a readable notebook ({exc})") from None
     cell = next(
         (
             c
-            for c in nb.cells
-            if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])
+            for c in nb.get("cells", [])
+            if c.get("cell_type") == "code"
+            and "parameters" in c.get("metadata", {}).get("tags", [])
         ),
         None,
     )
     if cell is None:
         raise LabError(f"{path}: no code cell tagged 'parameters'")
-    lines = cell.source.splitlines()
+    source = cell["source"]
+    source = "".join(source) if isinstance(source, list) else source
+    lines = source.splitlines()
     try:
-        tree = ast.parse(cell.source)
+        tree = ast.parse(source)
     except SyntaxError as exc:
         raise LabError(f"{path}: parameters cell line {exc.lineno}: {exc.msg}") from None
     params: dict[str, Parameter] = {}

@@ -192,9 +192,12 @@ def run_labs(
                     bar.update(1)
             else:
                 ordered = _longest_first(specs, read_manifest(out_root))
-                futures = [pool.submit(execute, spec, revision) for spec in ordered]
+                futures = {pool.submit(execute, spec, revision): spec for spec in ordered}
                 for fut in as_completed(futures):
-                    results.append(fut.result())
+                    try:
+                        results.append(fut.result())
+                    except Exception as exc:  # the worker itself died (killed, out of memory)
+                        results.append(_lost(futures[fut], revision, exc))
                     bar.update(1)
         finally:
             bar.close()
@@ -206,6 +209,21 @@ def run_labs(
     order = {s.key: i for i, s in enumerate(specs)}
     results.sort(key=lambda r: order[f"{r.lab}/{r.parameters.get('municipality', '-')}"])
     return RunSummary(results, out_root / MANIFEST)
+
+
+def _lost(spec: RunSpec, revision: str, exc: BaseException) -> RunResult:
+    """The result of a run whose worker process died before it could report."""
+    return RunResult(
+        lab=spec.lab,
+        parameters=spec.parameters,
+        status="failed",
+        started=datetime.now(UTC).isoformat(timespec="seconds"),
+        duration_s=0.0,
+        git_revision=revision,
+        notebook=str(Path(spec.out_dir) / f"{spec.lab}.ipynb"),
+        report=None,
+        error=f"worker process lost: {_one_line(exc)}",
+    )
 
 
 def _warm_up() -> None:

@@ -115,3 +115,25 @@ def test_every_command_has_help(command, capsys):
         main([command, "--help"])
     assert exc.value.code == 0
     assert f"usage: testlab {command}" in capsys.readouterr().out
+
+
+@pytest.mark.labs
+def test_a_worker_that_dies_is_a_failed_run_not_a_crash(toy_project, capsys):
+    # the notebook kills its own worker's kernel *and* worker: os._exit in the kernel only ends
+    # the kernel, so the lab asks the kernel to kill its parent (the worker process)
+    nb = toy_project / "labs/toy/toy.ipynb"
+    import nbformat
+
+    doc = nbformat.read(nb, as_version=4)
+    doc.cells[2].source = (
+        "import os, signal\n"
+        "if municipality == fail_in:\n    os.kill(os.getppid(), signal.SIGKILL)\n"
+        'print("ok", municipality)'
+    )
+    nbformat.write(doc, nb)
+    code = main(["run", "-p", "fail_in", "umea", "--jobs", "2", "-q"])
+    assert code == 1
+    runs = {r["parameters"]["municipality"]: r for r in _manifest(toy_project)}
+    assert runs["umea"]["status"] == "failed"
+    assert "worker process lost" in runs["umea"]["error"]
+    assert "testlab run: failed runs:" in capsys.readouterr().err
