@@ -212,7 +212,7 @@ def voila_command(
         "--VoilaConfiguration.classic_tree=True",
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.strip_sources=True",
-        f"--VoilaConfiguration.file_allowlist=['{IMAGES_ONLY}']",
+        f"--VoilaConfiguration.file_allowlist={IMAGES_ONLY}",  # one item: only images
         "--MappingKernelManager.cull_idle_timeout=900",
         "--MappingKernelManager.cull_interval=60",
         "--MappingKernelManager.cull_connected=False",

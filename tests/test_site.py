@@ -65,7 +65,7 @@ def test_voila_runs_in_production_settings(tmp_path):
     assert "--Voila.ip=127.0.0.1" in cmd
     assert "--VoilaConfiguration.show_tracebacks=False" in cmd
     assert "--VoilaConfiguration.strip_sources=True" in cmd
-    assert f"--VoilaConfiguration.file_allowlist=['{IMAGES_ONLY}']" in cmd
+    assert f"--VoilaConfiguration.file_allowlist={IMAGES_ONLY}" in cmd
     assert "cull_idle_timeout" in joined and "--preheat_kernel=True" in cmd
     assert env["JUPYTER_PATH"].split(":")[0] == str(tmp_path / SHARE)
     assert "--preheat_kernel=True" not in voila_command(tmp_path, 9999, preheat=False)[0]
