@@ -133,6 +133,22 @@ def _month_ticks(ax: Any, months: Sequence[pd.Period], lang: str) -> None:
     )
 
 
+def _label_line(ax, y: float, text: str, colour: str) -> None:
+    """A label just right of the plot at height ``y`` (names a target line)."""
+    ax.annotate(
+        text,
+        (1, y),
+        xycoords=("axes fraction", "data"),
+        xytext=(4, 0),
+        textcoords="offset points",
+        ha="left",
+        va="center",
+        fontsize=8,
+        color=colour,
+        annotation_clip=False,
+    )
+
+
 def monthly_trend_chart(
     monthly: pd.DataFrame,
     *,
@@ -165,17 +181,11 @@ def monthly_trend_chart(
     top.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     if target_days is not None:
         top.axhline(target_days, color=COLOUR_OK, linestyle="--", linewidth=1)
-        top.annotate(
+        _label_line(
+            top,
+            target_days,
             t("chart.target_days", lang, days=_number(target_days, lang)),
-            (1, target_days),
-            xycoords=("axes fraction", "data"),
-            xytext=(4, 0),
-            textcoords="offset points",
-            ha="left",
-            va="center",
-            fontsize=8,
-            color=COLOUR_OK,
-            annotation_clip=False,
+            COLOUR_OK,
         )
     top.set_title(t("chart.trend_title", lang), loc="left", fontsize=11, y=1.0)
 
@@ -191,17 +201,11 @@ def monthly_trend_chart(
     bottom.yaxis.set_major_formatter(_percent_formatter(lang))
     if target_share is not None:
         bottom.axhline(target_share, color=COLOUR_TARGET, linestyle="--", linewidth=1)
-        bottom.annotate(
+        _label_line(
+            bottom,
+            target_share,
             f"{t('common.target', lang)}\n{_number(target_share * 100, lang)}\u00a0%",
-            (1, target_share),
-            xycoords=("axes fraction", "data"),
-            xytext=(4, 0),
-            textcoords="offset points",
-            ha="left",
-            va="center",
-            fontsize=8,
-            color=COLOUR_TARGET,
-            annotation_clip=False,
+            COLOUR_TARGET,
         )
     _month_ticks(bottom, months, lang)
     return _out(fig, fmt)

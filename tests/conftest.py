@@ -73,3 +73,31 @@ def _kernel_and_key(tmp_path_factory: pytest.TempPathFactory) -> None:
 
     ensure_kernel()
     os.environ.setdefault("TESTLAB_PSEUDONYM_KEY", "test-key-not-secret")
+
+
+def mutate_bytes(data: bytes, draw, *, max_ops: int = 4) -> bytes:
+    """Hypothesis helper: delete, insert or overwrite a few bytes, or cut the data short."""
+    from hypothesis import strategies as st
+
+    ops = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from("dios"),
+                st.integers(0, len(data)),
+                st.binary(min_size=1, max_size=4),
+            ),
+            max_size=max_ops,
+        )
+    )
+    out = bytearray(data)
+    for op, pos, blob in ops:
+        pos = min(pos, len(out))
+        if op == "d":
+            del out[pos : pos + len(blob)]
+        elif op == "i":
+            out[pos:pos] = blob
+        elif op == "o":
+            out[pos : pos + len(blob)] = blob
+        else:
+            del out[pos:]
+    return bytes(out)

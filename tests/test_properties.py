@@ -6,6 +6,7 @@ import gzip
 import warnings
 
 import pytest
+from conftest import mutate_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,29 +40,7 @@ def _key(monkeypatch):
 
 
 def mutate(data: bytes, draw) -> bytes:
-    """Delete, insert or overwrite a few bytes, or cut the file short."""
-    ops = draw(
-        st.lists(
-            st.tuples(
-                st.sampled_from("dios"),
-                st.integers(0, len(data)),
-                st.binary(min_size=1, max_size=4),
-            ),
-            max_size=4,
-        )
-    )
-    out = bytearray(data)
-    for op, pos, blob in ops:
-        pos = min(pos, len(out))
-        if op == "d":
-            del out[pos : pos + len(blob)]
-        elif op == "i":
-            out[pos:pos] = blob
-        elif op == "o":
-            out[pos : pos + len(blob)] = blob
-        else:
-            del out[pos:]
-    return bytes(out)
+    return mutate_bytes(data, draw, max_ops=4)
 
 
 def only_kit_errors(path) -> None:

@@ -7,6 +7,7 @@ from xml.sax.saxutils import quoteattr
 
 import pandas as pd
 import pytest
+from conftest import mutate_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -328,27 +329,8 @@ def xes_documents(draw):
     return "".join(parts).encode("utf-8")
 
 
-def mutate(doc: bytes, draw) -> bytes:
-    """Delete, insert or overwrite a few bytes, or cut the document short."""
-    out = bytearray(doc)
-    for op, pos, blob in draw(
-        st.lists(
-            st.tuples(
-                st.sampled_from("dios"), st.integers(0, len(doc)), st.binary(min_size=1, max_size=4)
-            ),
-            max_size=3,
-        )
-    ):
-        pos = min(pos, len(out))
-        if op == "d":
-            del out[pos : pos + len(blob)]
-        elif op == "i":
-            out[pos:pos] = blob
-        elif op == "o":
-            out[pos : pos + len(blob)] = blob
-        else:
-            del out[pos:]
-    return bytes(out)
+def mutate(data: bytes, draw) -> bytes:
+    return mutate_bytes(data, draw, max_ops=3)
 
 
 @settings(
