@@ -503,7 +503,7 @@ class LeadTimeDashboard(Dashboard):
                 {c: self._type_label(c) for c in points["case_type"].dropna().unique()}
             ),
             received=_dates(points["received"]),
-            lead_time_days=points["lead_time_days"].round(0),
+            lead_time_days=points["lead_time_days"].round(0).astype("Int64"),  # "93", not "93.0"
         )
         # district areas are vector layers that stay visible when thousands of points cluster
         maps.add_area_summary(
