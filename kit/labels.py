@@ -300,7 +300,7 @@ LABELS: dict[str, dict[str, str]] = {
     "leadtimes.section_bottlenecks": {"sv": "Flaskhalsar", "en": "Bottlenecks"},
     "leadtimes.section_late": {
         "sv": "Ärenden över tidsfristen (de 20 mest försenade)",
-        "en": "Cases past the time limit (the 20 latest)",
+        "en": "Cases past the time limit (the 20 most overdue)",
     },
     "leadtimes.section_map": {"sv": "Karta", "en": "Map"},
     "leadtimes.section_meaning": {"sv": "Vad betyder detta?", "en": "What does this mean?"},

@@ -153,7 +153,13 @@ def test_dashboard_renders_without_errors_or_code_and_reacts_to_a_filter(
     assert "import kit" not in page.content()
     lab = next(lab for lab in LABS if lab.id == lab_id)
     assert page.locator("h1").first.inner_text().strip("¶ \n") == lab.title(lang)
-    _shot(page, f"{lab_id}-{lang}")
+    # nothing (e.g. a wide process map) stretches the dashboard past the window
+    widths = page.evaluate(
+        "() => [document.querySelector('.testlab-output').scrollWidth,"
+        " ...[...document.querySelectorAll('.testlab-output iframe')]"
+        ".map(f => f.getBoundingClientRect().width)]"
+    )
+    assert max(widths) <= page.viewport_size["width"], widths
 
     # the map: vector layers drawn inside the map frame, with the network closed
     frame = page.frame_locator(".testlab-output iframe").first
@@ -162,6 +168,8 @@ def test_dashboard_renders_without_errors_or_code_and_reacts_to_a_filter(
     page.locator(".testlab-output iframe").first.screenshot(
         path=str(SHOTS / f"{lab_id}-{lang}-map.png")
     )
+    page.wait_for_timeout(500)  # let the map finish drawing for the whole-page screenshot
+    _shot(page, f"{lab_id}-{lang}")
 
     # changing a filter changes the output
     output = page.locator(".testlab-output").first

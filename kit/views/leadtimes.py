@@ -621,11 +621,15 @@ def _dates(values: pd.Series) -> list[str]:
 
 
 def _scrollable(svg: str) -> str:
-    """The process map at its own size (labels stay readable), scrolling sideways when wide."""
+    """The process map at its own size (labels stay readable), scrolling sideways when wide.
+
+    The width cap is in viewport units: the widget's flex container sizes to its content, so
+    a percentage would let the map widen the whole dashboard (and the case map with it).
+    """
     m = re.search(r'width="(\d+)"', svg)
     width = f"min-width:{m.group(1)}px" if m else ""
     return (
-        '<div class="testlab-processmap" style="overflow-x:auto;max-width:100%">'
+        '<div class="testlab-processmap" style="overflow-x:auto;max-width:92vw">'
         f'<div style="{width}">{svg}</div></div>'
     )
 
