@@ -16,16 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
+from kit.privacy import luhn_digit
+
 GOAL_SECONDS = 5.0
 GOAL_MB = 1536
-
-
-def _luhn_digit(nine: str) -> str:
-    total = 0
-    for i, ch in enumerate(nine):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return str((10 - total % 10) % 10)
 
 
 def make_csv(path: Path, rows: int, seed: int = 1849) -> Path:
@@ -45,7 +39,7 @@ def make_csv(path: Path, rows: int, seed: int = 1849) -> Path:
     births = [
         f"{70 + i % 30:02d}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}" for i in range(n_cases)
     ]
-    pnr = np.array([f"{b[:6]}-{b[6:]}{_luhn_digit(b)}" for b in births], dtype=object)
+    pnr = np.array([f"{b[:6]}-{b[6:]}{luhn_digit(b)}" for b in births], dtype=object)
     notes = np.where(rng.random(rows) < 0.05, "Ring sökande " + pnr[case], "")
     df = pd.DataFrame(
         {

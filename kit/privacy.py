@@ -66,11 +66,15 @@ _NAME_PSEUDONYM = re.compile(r"NAMN-[0-9a-f]{12}")
 # --- number checks ----------------------------------------------------------------------------
 
 
-def luhn_ok(digits: str) -> bool:
-    """True when the last digit is the Luhn check digit (weights 2,1,2,...) of the others."""
-    body = digits[:-1]
+def luhn_digit(body: str) -> int:
+    """The Luhn check digit (weights 2,1,2,...) for the digits ``body`` (9 for personnummer)."""
     total = sum(_DOUBLED[int(c)] for c in body[::2]) + sum(int(c) for c in body[1::2])
-    return (10 - total % 10) % 10 == int(digits[-1])
+    return (10 - total % 10) % 10
+
+
+def luhn_ok(digits: str) -> bool:
+    """True when the last digit is the Luhn check digit of the others."""
+    return luhn_digit(digits[:-1]) == int(digits[-1])
 
 
 def _classify(prefix: str | None, body: str, sep: str, tail: str, today: dt.date) -> str | None:

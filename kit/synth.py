@@ -56,6 +56,7 @@ import pandas as pd
 from kit.config import DEFAULT_CRS, LOCAL_TZ, MUNICIPALITIES, Municipality, datasets_dir
 from kit.config import municipality as get_municipality
 from kit.errors import UsageError
+from kit.privacy import luhn_digit as _luhn_digit
 from kit.schemas import ACTIVITIES, CASE_TYPES
 
 DEFAULT_SEED = 1849  # the committed samples; IEEE 1849 is the XES standard
@@ -695,14 +696,6 @@ def _applicants(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarra
 
 
 # --- synthetic personal data (tests only, never committed) ------------------------------------
-
-
-def _luhn_digit(digits: str) -> int:
-    total = 0
-    for i, ch in enumerate(digits):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return (10 - total % 10) % 10
 
 
 def _personal_data(
