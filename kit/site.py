@@ -33,7 +33,7 @@ IMAGES_ONLY = r".*\.(png|jpe?g|gif|svg|webp)$"
 
 
 @dataclass(frozen=True)
-class Dashboard:
+class PublishedDashboard:
     lab: str
     lang: str
     notebook: str  # file name in the site folder
@@ -61,7 +61,7 @@ def _localised(lab: Lab, lang: str, target: Path) -> None:
     nbformat.write(nb, target)
 
 
-def publish(site: Path | None = None, labs: list[Lab] | None = None) -> list[Dashboard]:
+def publish(site: Path | None = None, labs: list[Lab] | None = None) -> list[PublishedDashboard]:
     """Write the site folder (notebooks + index template) and return its dashboards.
 
     Built in a temporary folder beside ``site`` and swapped in, so a failure leaves the old
@@ -72,13 +72,15 @@ def publish(site: Path | None = None, labs: list[Lab] | None = None) -> list[Das
     site.parent.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(prefix=f".{site.name}.", dir=site.parent))
     try:
-        boards: list[Dashboard] = []
+        boards: list[PublishedDashboard] = []
         for lab in labs:
             for lang in LANGUAGES:
                 name = f"{lab.id}.ipynb" if lang == "sv" else f"{lab.id}.{lang}.ipynb"
                 _localised(lab, lang, staged / name)
                 boards.append(
-                    Dashboard(lab.id, lang, name, lab.title(lang), lab.text("question", lang))
+                    PublishedDashboard(
+                        lab.id, lang, name, lab.title(lang), lab.text("question", lang)
+                    )
                 )
         _write_template(staged / SHARE / "voila" / "templates" / TEMPLATE, boards)
         (staged / "dashboards.json").write_text(
@@ -98,7 +100,7 @@ def publish(site: Path | None = None, labs: list[Lab] | None = None) -> list[Das
     return boards
 
 
-def index_html(boards: list[Dashboard], lang: str) -> str:
+def index_html(boards: list[PublishedDashboard], lang: str) -> str:
     """The index page body for one language (plain HTML, no external assets)."""
     other = "en" if lang == "sv" else "sv"
     items = []
@@ -174,7 +176,9 @@ def _offline_copies(folder: Path) -> None:
             break  # the first existing folder of a template wins, as in Voilà
 
 
-def _write_template(folder: Path, boards: list[Dashboard], default_lang: str = "sv") -> None:
+def _write_template(
+    folder: Path, boards: list[PublishedDashboard], default_lang: str = "sv"
+) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
     _offline_copies(folder)
@@ -191,7 +195,8 @@ def _write_template(folder: Path, boards: list[Dashboard], default_lang: str = "
 def set_default_lang(site: Path, lang: str) -> None:
     """Make ``lang`` the index page's language when the URL does not say."""
     boards = [
-        Dashboard(**d) for d in json.loads((site / "dashboards.json").read_text(encoding="utf-8"))
+        PublishedDashboard(**d)
+        for d in json.loads((site / "dashboards.json").read_text(encoding="utf-8"))
     ]
     _write_template(site / SHARE / "voila" / "templates" / TEMPLATE, boards, check_lang(lang))
 
