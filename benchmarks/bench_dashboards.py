@@ -25,8 +25,8 @@ from pathlib import Path
 
 from _common import write_result
 
-from kit.labs import discover_labs
-from kit.site import VoilaServer
+from kit.labs.folders import discover_labs
+from kit.labs.site import VoilaServer
 
 REPEAT = 3
 FIRST_WIDGET = ".testlab-filter"

@@ -7,7 +7,7 @@ in at most 2 s, and at least 3× faster than PM4Py's case durations
 on the same frame. The like-for-like pair (kit ``case_durations`` + ``directly_follows``) is
 shown too, and both answers are cross-checked. Each figure is the best of ``--repeat`` runs,
 interleaved. A second table times each kit step alone (not part of the comparison). The log
-comes from :func:`kit.synth.synthesise` (seeded); timestamps are parsed once, before timing,
+comes from :func:`kit.samples.permits.synthesise` (seeded); timestamps are parsed once, before timing,
 for both sides.
 
 Run: ``.venv-bench/bin/python benchmarks/bench_leadtime.py [--cases N] [--repeat R]``
@@ -31,7 +31,7 @@ GOAL_RATIO = 3.0
 
 def make_log(n_cases: int, seed: int = 2030) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Synthetic Umeå-like permit log with timezone-aware timestamps (parsing not timed)."""
-    from kit.synth import synthesise
+    from kit.samples.permits import synthesise
 
     events, cases = synthesise("umea", seed=seed, cases=n_cases, years=range(2019, 2024))
     ts = pd.to_datetime(events["timestamp"], format="ISO8601")
@@ -43,26 +43,26 @@ def make_log(n_cases: int, seed: int = 2030) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 def kit_all(events: pd.DataFrame, cases: pd.DataFrame) -> dict:
-    from kit import process
-    from kit.leadtime import case_metrics, summarise
+    from kit.process import eventlog, mining, trends
+    from kit.process.leadtime import case_metrics, summarise
 
-    log = process.prepare(events)
+    log = eventlog.prepare(events)
     per_case = case_metrics(log, cases, as_of="2024-04-01")
-    dfg = process.directly_follows(log)
+    dfg = mining.directly_follows(log)
     return {
         "summary": summarise(per_case),
-        "variants": process.variants(log, top=10),
+        "variants": mining.variants(log, top=10),
         "dfg": dfg,
-        "bottlenecks": process.bottlenecks(dfg),
-        "trend": process.monthly_trend(per_case),
-        "wip": process.work_in_progress(per_case),
+        "bottlenecks": mining.bottlenecks(dfg),
+        "trend": trends.monthly_trend(per_case),
+        "wip": trends.work_in_progress(per_case),
     }
 
 
 def kit_steps(events: pd.DataFrame, cases: pd.DataFrame) -> dict[str, float]:
     """Seconds of each step of :func:`kit_all` (same calls), to show where the time goes."""
-    from kit import process
-    from kit.leadtime import case_metrics, summarise
+    from kit.process import eventlog, mining, trends
+    from kit.process.leadtime import case_metrics, summarise
 
     out: dict[str, float] = {}
 
@@ -72,24 +72,24 @@ def kit_steps(events: pd.DataFrame, cases: pd.DataFrame) -> dict[str, float]:
         out[name] = time.perf_counter() - t0
         return result
 
-    log = step("prepare (factorise, order)", lambda: process.prepare(events))
+    log = step("prepare (factorise, order)", lambda: eventlog.prepare(events))
     per_case = step(
         "case_metrics (PBL limits)", lambda: case_metrics(log, cases, as_of="2024-04-01")
     )
-    dfg = step("directly_follows", lambda: process.directly_follows(log))
+    dfg = step("directly_follows", lambda: mining.directly_follows(log))
     step("summarise", lambda: summarise(per_case))
-    step("variants (top 10)", lambda: process.variants(log, top=10))
-    step("bottlenecks", lambda: process.bottlenecks(dfg))
-    step("monthly_trend", lambda: process.monthly_trend(per_case))
-    step("work_in_progress", lambda: process.work_in_progress(per_case))
+    step("variants (top 10)", lambda: mining.variants(log, top=10))
+    step("bottlenecks", lambda: mining.bottlenecks(dfg))
+    step("monthly_trend", lambda: trends.monthly_trend(per_case))
+    step("work_in_progress", lambda: trends.work_in_progress(per_case))
     return out
 
 
 def kit_same(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from kit import process
+    from kit.process import eventlog, mining
 
-    log = process.prepare(events)
-    return process.case_durations(log), process.directly_follows(log)
+    log = eventlog.prepare(events)
+    return mining.case_durations(log), mining.directly_follows(log)
 
 
 def pm4py_pair(events: pd.DataFrame):
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             steps[name] = min(sec, steps.get(name, sec))
     k_all, k_same = min(t_all), min(t_same)
     lines = [
-        f"{len(cases):,} cases, {len(events):,} events (kit.synth, Umeå profile 2019–2023; "
+        f"{len(cases):,} cases, {len(events):,} events (kit.samples.permits, Umeå profile 2019–2023; "
         f"generated in {gen_s:.1f} s, not timed). Best of {args.repeat} interleaved runs.",
         "",
         "| what | seconds | vs PM4Py |",

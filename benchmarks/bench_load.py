@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kit.privacy import luhn_digit
+from kit.data.privacy import luhn_digit
 
 GOAL_SECONDS = 5.0
 GOAL_MB = 1536
@@ -59,7 +59,7 @@ def make_csv(path: Path, rows: int, seed: int = 1849) -> Path:
 _CHILD = """
 import json, resource, sys, time, warnings
 t0 = time.perf_counter()
-from kit.data import load_events
+from kit.data.loaders import load_events
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     df = load_events(sys.argv[1], check=True)

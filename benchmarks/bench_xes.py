@@ -1,8 +1,8 @@
 """Benchmark: our streaming XES import against PM4Py's ``read_xes`` on the same file.
 
-Goal: ``kit.xes.read_xes`` at least 10x faster than ``pm4py.read_xes``, measured side by side in
+Goal: ``kit.data.xes.read_xes`` at least 10x faster than ``pm4py.read_xes``, measured side by side in
 one run. The log is a seeded, realistic permit log (bygglovsärenden): ~80,000 events in 8,000
-traces, written with :func:`kit.xes.write_xes` to ``build/bench/``. Each event has
+traces, written with :func:`kit.data.xes.write_xes` to ``build/bench/``. Each event has
 ``concept:name``, ``time:timestamp`` (Swedish local time, so ``+01:00`` and ``+02:00`` offsets),
 ``org:resource``, ``lifecycle:transition`` and three custom attributes (two strings, one int);
 each trace has ``concept:name``, ``case_type``, ``fee_sek`` (float), a property designation
@@ -30,8 +30,8 @@ GOAL_RATIO = 10.0
 
 def make_log(path, n_cases: int = 8_000, seed: int = 1849) -> int:
     """Write the benchmark log to ``path``; returns its number of events."""
-    from kit.schemas import ACTIVITIES
-    from kit.xes import write_xes
+    from kit.data.schemas import ACTIVITIES
+    from kit.data.xes import write_xes
 
     rng = np.random.default_rng(seed)
     lengths = rng.integers(5, 16, n_cases)
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each reader")
     args = parser.parse_args(argv)
     from kit.config import build_dir
-    from kit.xes import read_xes
+    from kit.data.xes import read_xes
 
     try:
         import pm4py
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "| reader | seconds (best) | seconds (median) | PM4Py / this |",
         "|---|---|---|---|",
-        f"| kit.xes.read_xes | {t_ours:.3f} | {np.median(times['ours']):.3f} | {ratio:.1f}x |",
+        f"| kit.data.xes.read_xes | {t_ours:.3f} | {np.median(times['ours']):.3f} | {ratio:.1f}x |",
         f"| pm4py.read_xes {pm4py.__version__} | {t_peer:.3f} | "
         f"{np.median(times['peer']):.3f} | 1.0x |",
         "",

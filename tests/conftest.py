@@ -69,7 +69,7 @@ def toy_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session", autouse=True)
 def _kernel_and_key(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The `testlab` kernel exists for Papermill; pseudonyms use a test key, not the user's."""
-    from kit.kernel import ensure_kernel
+    from kit.labs.kernel import ensure_kernel
 
     ensure_kernel()
     os.environ.setdefault("TESTLAB_PSEUDONYM_KEY", "test-key-not-secret")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kit.checks import DataWarning
 from kit.cli import main
-from kit.data import load_cases, load_events, validate_file
+from kit.data.checks import DataWarning
+from kit.data.loaders import load_cases, load_events, validate_file
 from kit.errors import DataError
 
 HERE = Path(__file__).parent / "bad_input"

@@ -18,8 +18,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from kit.labs import discover_labs
-from kit.site import VoilaServer
+from kit.labs.folders import discover_labs
+from kit.labs.site import VoilaServer
 
 pytestmark = pytest.mark.browser
 

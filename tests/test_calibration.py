@@ -1,6 +1,6 @@
 """The committed Umeå sample reproduces Umeå's published 2023 figures (DOMAIN.md) within ±10 %.
 
-Figures computed with :func:`kit.leadtime.case_metrics` from the committed files, so the sample,
+Figures computed with :func:`kit.process.leadtime.case_metrics` from the committed files, so the sample,
 the generator and the lead-time rules are checked together. Population: lov and förhandsbesked
 cases received in 2023 with a decision.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit.leadtime import case_metrics
+from kit.process.leadtime import case_metrics
 
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
 LOV = ("bygglov", "rivningslov", "marklov", "forhandsbesked")

@@ -1,4 +1,4 @@
-"""kit.charts: figures built without pyplot, labelled in Swedish or English."""
+"""kit.present.charts: figures built without pyplot, labelled in Swedish or English."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from kit import charts
 from kit.labels import t
+from kit.present import charts
 
 
 def _monthly(shares):

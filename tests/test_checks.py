@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit.checks import CHECKS, coordinates, run_checks
+from kit.data.checks import CHECKS, coordinates, run_checks
 from kit.errors import UsageError
 
 TZ = "Europe/Stockholm"

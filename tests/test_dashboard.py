@@ -6,7 +6,7 @@ import ipywidgets as w
 import pytest
 from IPython.utils.capture import capture_output
 
-from kit.dashboard import BATCH_ENV, Dashboard, Kpi, kpi_cards_html
+from kit.present.dashboard import BATCH_ENV, Dashboard, Kpi, kpi_cards_html
 
 
 class Counter(Dashboard):

@@ -9,8 +9,8 @@ import warnings
 import pandas as pd
 import pytest
 
-from kit.checks import DataWarning
-from kit.data import load_cases, load_events, load_log, load_sample, validate_file
+from kit.data.checks import DataWarning
+from kit.data.loaders import load_cases, load_events, load_log, load_sample, validate_file
 from kit.errors import DataError
 
 EVENTS = (

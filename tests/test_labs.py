@@ -8,7 +8,7 @@ import pytest
 from conftest import make_notebook
 
 from kit.errors import LabError, UsageError
-from kit.labs import Parameter, discover_labs, get_labs, notebook_parameters
+from kit.labs.folders import Parameter, discover_labs, get_labs, notebook_parameters
 
 
 def test_parameters_are_read_with_types_defaults_and_comments(tmp_path):

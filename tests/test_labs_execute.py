@@ -9,8 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kit.labs import discover_labs
-from kit.runner import run_labs
+from kit.labs.folders import discover_labs
+from kit.labs.runner import run_labs
 
 pytestmark = pytest.mark.labs
 REPO = Path(__file__).resolve().parent.parent

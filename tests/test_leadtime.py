@@ -1,4 +1,4 @@
-"""kit.leadtime: PBL time limits, extensions, fee reduction, computed by hand for every edge.
+"""kit.process.leadtime: PBL time limits, extensions, fee reduction, computed by hand for every edge.
 
 Day arithmetic used below (2024 is a leap year): +70 days from 2024-01-08 is 2024-03-18
 (23 days to Jan 31, 29 to Feb 29, 18 to Mar 18).
@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from kit.errors import DataError
-from kit.leadtime import case_metrics, next_working_day, summarise
-from kit.process import prepare
+from kit.process.eventlog import prepare
+from kit.process.leadtime import case_metrics, next_working_day, summarise
 
 TZ = "Europe/Stockholm"
 
@@ -439,7 +439,7 @@ def test_summarise_without_decisions_gives_none():
     ],
 )
 def test_utc_instants_to_local_days_around_midnight_and_clock_changes(utc, local_date):
-    from kit.leadtime import _utc_to_local_days
+    from kit.process.leadtime import _utc_to_local_days
 
     t = np.array([pd.Timestamp(utc).value], dtype=np.int64)
     expected = (pd.Timestamp(local_date) - pd.Timestamp("1970-01-01")).days
@@ -447,7 +447,7 @@ def test_utc_instants_to_local_days_around_midnight_and_clock_changes(utc, local
 
 
 def test_utc_instants_to_local_days_match_pandas_conversion():
-    from kit.leadtime import _utc_to_local_days
+    from kit.process.leadtime import _utc_to_local_days
 
     rng = np.random.default_rng(7)
     lo, hi = pd.Timestamp("2018-12-25").value, pd.Timestamp("2025-01-05").value
@@ -459,7 +459,7 @@ def test_utc_instants_to_local_days_match_pandas_conversion():
 
 
 def test_local_days_of_iso_date_text_same_as_pandas():
-    from kit.leadtime import local_days
+    from kit.process.leadtime import local_days
 
     arrow = pd.Series(["2024-01-05", None, "1999-12-31"], dtype="str")
     plain = pd.Series(["2024-01-05", None, "1999-12-31"], dtype=object)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit.data import load_cases, load_events, validate_file
+from kit.data.loaders import load_cases, load_events, validate_file
+from kit.data.mapping import load_mapping
 from kit.errors import DataError
-from kit.mapping import load_mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 BYGGR = ROOT / "datasets" / "mappings" / "byggr.yml"

@@ -1,4 +1,4 @@
-"""kit.maps: offline folium maps (inline Leaflet, no CDN) and SWEREF 99 reprojection."""
+"""kit.present.maps: offline folium maps (inline Leaflet, no CDN) and SWEREF 99 reprojection."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from kit import maps
 from kit.errors import DataError, KitError, UsageError
 from kit.labels import t
+from kit.present import maps
 
 UMEA_LAT, UMEA_LON = 63.8258, 20.2630
 
@@ -33,7 +33,7 @@ VENDOR_BLOCK = re.compile(
 
 
 def _sweref(lat: float, lon: float, crs: str = "EPSG:3006") -> tuple[float, float]:
-    """Forward projection with pyproj directly, independent of kit.maps."""
+    """Forward projection with pyproj directly, independent of kit.present.maps."""
     return Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
 
 
@@ -266,7 +266,7 @@ def test_geometry_to_wgs84():
 def test_area_summary_draws_one_hull_per_district_coloured_by_median():
     import pandas as pd
 
-    from kit.maps import LEAD_TIME_BINS, add_area_summary, map_html, offline_map
+    from kit.present.maps import LEAD_TIME_BINS, add_area_summary, map_html, offline_map
 
     # three cases in district A around Umeå centre, two in B (below min_cases=3)
     e, n = 759_000.0, 7_080_000.0

@@ -1,4 +1,4 @@
-"""Reading and validating digital detailed plans and proposals (kit.plan, kit.catalogue)."""
+"""Reading and validating digital detailed plans and proposals (kit.plans.reader, kit.plans.catalogue)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from kit.catalogue import ATTRIBUTION, CATALOGUE_FILE, load_catalogue, parse_decimal
 from kit.errors import PlanError
-from kit.plan import normalise_crs, read_plan, read_proposals
-from kit.plansynth import (
+from kit.plans.catalogue import ATTRIBUTION, CATALOGUE_FILE, load_catalogue, parse_decimal
+from kit.plans.reader import normalise_crs, read_plan, read_proposals
+from kit.samples.plans import (
     plan_collection,
     proposal_collection,
     proposal_features,

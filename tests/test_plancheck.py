@@ -1,4 +1,4 @@
-"""Checking proposals against a plan (kit.plancheck), computed by hand on simple rectangles.
+"""Checking proposals against a plan (kit.plans.check), computed by hand on simple rectangles.
 
 The test plan is 100 × 50 m: B (bostäder) on x 0–50, C and K on x 50–100; a 5 m prickmark strip
 along y 0–5. Each test adds the egenskapsbestämmelser it needs.
@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 
 from kit.errors import PlanError
-from kit.plan import read_plan, read_proposals
-from kit.plancheck import (
+from kit.plans.check import (
     FAIL,
     MANUAL,
     PASS,
@@ -20,7 +19,8 @@ from kit.plancheck import (
     summarise,
     verdict,
 )
-from kit.plansynth import (
+from kit.plans.reader import read_plan, read_proposals
+from kit.samples.plans import (
     plan_collection,
     proposal_collection,
     proposal_features,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from kit.catalogue import ATTRIBUTION
 from kit.config import MUNICIPALITIES, REPO_ROOT
-from kit.plan import read_plan, read_proposals
-from kit.plancheck import check_proposals
-from kit.plansynth import SAMPLE_EXPECTED, write_samples
+from kit.plans.catalogue import ATTRIBUTION
+from kit.plans.check import check_proposals
+from kit.plans.reader import read_plan, read_proposals
+from kit.samples.plans import SAMPLE_EXPECTED, write_samples
 
 DATASETS = REPO_ROOT / "datasets"
 

@@ -1,4 +1,4 @@
-"""The plan-check dashboard (kit.views.plancheck): content, offline map, exports, uploads."""
+"""The plan-check dashboard (kit.present.views.plancheck): content, offline map, exports, uploads."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from kit.catalogue import ATTRIBUTION
 from kit.config import REPO_ROOT
 from kit.errors import UsageError
-from kit.maps import map_html
-from kit.views.plancheck import PlanCheckDashboard, _is_plan, export_bytes
+from kit.plans.catalogue import ATTRIBUTION
+from kit.present.maps import map_html
+from kit.present.views.plancheck import PlanCheckDashboard, _is_plan, export_bytes
 
 SAMPLE = REPO_ROOT / "datasets" / "linkoping" / "plan"
 
@@ -26,7 +26,7 @@ def parts():
 
 
 def test_content_parts_and_kpis(parts):
-    from kit import kpi
+    from kit.labs import kpi
 
     head, fmap, body = parts
     assert "Planenlighet" in head and "Syntetisk exempelplan" in head
@@ -59,7 +59,7 @@ def test_download_links_hold_every_check(parts):
 
 
 def test_export_bytes_excel_roundtrip():
-    from kit.plancheck import check_files
+    from kit.plans.check import check_files
 
     results = check_files(SAMPLE / "detaljplan.json", SAMPLE / "forslag.geojson", lang="en")
     csv_bytes, xlsx_bytes = export_bytes(results, "en")

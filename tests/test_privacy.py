@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit import privacy
-from kit.privacy import (
+from kit.data import privacy
+from kit.data.privacy import (
     find_personal_numbers,
     is_organisation_number,
     is_personnummer,

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from kit.cli import main
-from kit.runner import run_labs
+from kit.labs.runner import run_labs
 
 pytestmark = pytest.mark.labs
 REPO = Path(__file__).resolve().parent.parent

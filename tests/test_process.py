@@ -7,17 +7,9 @@ import pandas as pd
 import pytest
 
 from kit.errors import DataError
-from kit.process import (
-    END,
-    START,
-    bottlenecks,
-    case_durations,
-    directly_follows,
-    has_permit_activities,
-    monthly_trend,
-    variants,
-    work_in_progress,
-)
+from kit.process.eventlog import END, START, has_permit_activities
+from kit.process.mining import bottlenecks, case_durations, directly_follows, variants
+from kit.process.trends import monthly_trend, work_in_progress
 
 
 def make(rows, tz="Europe/Stockholm"):
@@ -233,7 +225,7 @@ def test_empty_log():
 )
 @pytest.mark.parametrize("dtype", ["str", object])
 def test_factorize_runs_is_pandas_factorize(values, dtype):
-    from kit.process import factorize_runs
+    from kit.process.eventlog import factorize_runs
 
     if dtype == "str" and isinstance(values[0], int):
         values = [str(v) for v in values]
@@ -273,7 +265,7 @@ def test_case_coming_back_after_another_is_one_case():
     ],
 )
 def test_factorize_cases_codes_follow_sorted_ids(values):
-    from kit.process import factorize_cases
+    from kit.process.eventlog import factorize_cases
 
     codes, ids = factorize_cases(pd.Series(values, dtype="str"))
     expect_codes, expect_ids = pd.factorize(pd.Series(values, dtype="str"), sort=True)

@@ -1,4 +1,4 @@
-"""kit.processmap: the offline SVG process map is valid XML, complete and self-contained."""
+"""kit.process.processmap: the offline SVG process map is valid XML, complete and self-contained."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 
-from kit.process import directly_follows
-from kit.processmap import process_map_svg
+from kit.process.mining import directly_follows
+from kit.process.processmap import process_map_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -10,9 +10,9 @@ from conftest import mutate_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kit.data import load_events, validate_file
+from kit.data.loaders import load_events, validate_file
+from kit.data.privacy import find_personal_numbers, is_personnummer, pseudonymise
 from kit.errors import KitError
-from kit.privacy import find_personal_numbers, is_personnummer, pseudonymise
 
 VALID_CSV = (
     "case_id;activity;timestamp;resource;fee\n"

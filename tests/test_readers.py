@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from kit.data.readers import detect_separator, read_csv, read_table
 from kit.errors import DataError
-from kit.readers import detect_separator, read_csv, read_table
 
 ROWS = "case_id{s}resource{s}fee\nBYGG 1{s}Åsa Ärlig-Öst{s}{fee}\n"
 

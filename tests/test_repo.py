@@ -11,7 +11,7 @@ import nbformat
 import pytest
 import yaml
 
-from kit.labs import discover_labs, notebook_parameters
+from kit.labs.folders import discover_labs, notebook_parameters
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted([*REPO.glob("labs/*/*.ipynb"), *REPO.glob("templates/**/*.ipynb")])

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from kit.cli import main
-from kit.labs import discover_labs
+from kit.labs.folders import discover_labs
 
 
 @pytest.mark.labs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit.schemas import (
+from kit.data.schemas import (
     ACTIVITIES,
     CASE_TYPES,
     coerce_cases,

@@ -6,7 +6,7 @@ import json
 
 import nbformat
 
-from kit.site import IMAGES_ONLY, SHARE, TEMPLATE, publish, set_default_lang, voila_command
+from kit.labs.site import IMAGES_ONLY, SHARE, TEMPLATE, publish, set_default_lang, voila_command
 
 
 def test_publish_writes_both_languages_and_an_index(toy_project):

@@ -13,8 +13,8 @@ from lxml import etree
 
 from kit.cli import main as cli
 from kit.config import MUNICIPALITIES
-from kit.schemas import ACTIVITIES, CASE_TYPES, DECISION_OUTCOMES
-from kit.synth import (
+from kit.data.schemas import ACTIVITIES, CASE_TYPES, DECISION_OUTCOMES
+from kit.samples.permits import (
     CASE_COLUMNS,
     DEFAULT_SEED,
     EVENT_COLUMNS,
@@ -74,7 +74,7 @@ def test_committed_sample_equals_a_fresh_generation_with_the_documented_seed(
     mid: str, samples
 ) -> None:
     folder = REPO / "datasets" / mid
-    from kit.synth import _csv
+    from kit.samples.permits import _csv
 
     events, cases = samples[mid]
     assert (folder / "events.csv").read_text(encoding="utf-8") == _csv(events)
@@ -255,7 +255,7 @@ def test_luhn_check_digit_matches_a_hand_computed_example() -> None:
 
 
 def test_personal_data_is_valid_luhn_and_leaves_other_columns_unchanged() -> None:
-    from kit.privacy import find_personal_numbers, is_organisation_number, is_personnummer
+    from kit.data.privacy import find_personal_numbers, is_organisation_number, is_personnummer
 
     events, cases = synthesise("alingsas", seed=11, cases=400, with_personal_data=True)
     plain_events, plain_cases = synthesise("alingsas", seed=11, cases=400)
@@ -274,7 +274,7 @@ def test_personal_data_is_valid_luhn_and_leaves_other_columns_unchanged() -> Non
 
 @pytest.mark.parametrize("mid", MUNIS)
 def test_committed_files_hold_no_personal_numbers(mid: str) -> None:
-    from kit.privacy import find_personal_numbers
+    from kit.data.privacy import find_personal_numbers
 
     for name in ("events.csv", "cases.csv", "README.md"):
         text = (REPO / "datasets" / mid / name).read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""kit.views.leadtimes: the "Handläggningstid" dashboard on a hand-made fixture and on samples."""
+"""kit.present.views.leadtimes: the "Handläggningstid" dashboard on a hand-made fixture and on samples."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 from IPython.utils.capture import capture_output
 
-from kit import kpi, privacy
+from kit.data import privacy
 from kit.errors import UsageError
 from kit.labels import t
-from kit.views.leadtimes import ALL, LeadTimeDashboard
+from kit.labs import kpi
+from kit.present.views.leadtimes import ALL, LeadTimeDashboard
 
 TZ = "Europe/Stockholm"
 

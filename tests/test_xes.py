@@ -11,10 +11,10 @@ from conftest import mutate_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kit import xes
-from kit.data import load_log
+from kit.data import xes
+from kit.data.loaders import load_log
+from kit.data.xes import read_xes, write_xes
 from kit.errors import DataError
-from kit.xes import read_xes, write_xes
 
 LOG = """<?xml version="1.0" encoding="UTF-8"?>
 <log xes.version="1849-2016" xmlns="http://www.xes-standard.org/">

@@ -14,7 +14,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from kit.kernel import ensure_kernel
+    from kit.labs.kernel import ensure_kernel
 
     print(f"kernel 'testlab' registered in {ensure_kernel()}")
     return 0

@@ -21,7 +21,7 @@ def run(args) -> int:
     import sys
 
     from kit.config import project_root
-    from kit.kernel import ensure_kernel
+    from kit.labs.kernel import ensure_kernel
 
     ensure_kernel()
     cmd = [

@@ -59,9 +59,9 @@ def run(args) -> int:
     import json
     from pathlib import Path
 
-    from kit.data import load_cases, load_log
+    from kit.data.loaders import load_cases, load_log
     from kit.errors import UsageError
-    from kit.leadtime import lead_time_report
+    from kit.process.report import lead_time_report
 
     for path in (args.events, args.cases, args.mapping):
         if path is not None and not Path(path).is_file():
@@ -85,7 +85,7 @@ def write_per_case(per_case, path: str) -> None:
     import tempfile
     from pathlib import Path
 
-    from kit.leadtime import PER_CASE_EXPORT
+    from kit.process.report import PER_CASE_EXPORT
 
     out = per_case.loc[:, list(PER_CASE_EXPORT)]
     target = Path(path)

@@ -17,7 +17,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from kit.labs import discover_labs
+    from kit.labs.folders import discover_labs
 
     labs = discover_labs()
     if not labs:

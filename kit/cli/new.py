@@ -18,7 +18,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from kit.scaffold import new_lab
+    from kit.labs.scaffold import new_lab
 
     path = new_lab(args.name, title=args.title)
     print(f"Created {path}. Edit lab.yml and {args.name}.ipynb, then: testlab run {args.name}")

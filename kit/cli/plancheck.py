@@ -50,7 +50,7 @@ def register(sub) -> None:
 def run(args) -> int:
     import json
 
-    from kit.plancheck import check_files, results_json
+    from kit.plans.check import check_files, results_json
 
     results = check_files(args.plan, args.proposals, tolerance_m=args.tolerance, lang=args.lang)
     if args.json:
@@ -63,7 +63,7 @@ def run(args) -> int:
 def format_table(results, lang: str) -> str:
     """Plain-text table, one row per check, and a count of verdicts."""
     from kit.labels import t
-    from kit.plancheck import STATUSES, results_frame, summarise
+    from kit.plans.check import STATUSES, results_frame, summarise
 
     frame = results_frame(results, lang)
     columns = [c for c in frame.columns if c != t("plancheck.col.unit", lang)]

@@ -50,7 +50,7 @@ def run(args) -> int:
     from pathlib import Path
 
     from kit.errors import UsageError
-    from kit.runner import run_labs
+    from kit.labs.runner import run_labs
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")

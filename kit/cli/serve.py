@@ -27,7 +27,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    from kit.site import serve
+    from kit.labs.site import serve
 
     return serve(
         args.port, Path(args.dir) if args.dir else None, lang=args.lang, preheat=not args.no_preheat

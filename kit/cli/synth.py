@@ -6,7 +6,9 @@ import argparse
 
 from kit.config import MUNICIPALITIES
 
-DEFAULT_SEED = 1849  # kept equal to kit.synth.DEFAULT_SEED (tested); not imported: start-up speed
+DEFAULT_SEED = (
+    1849  # kept equal to kit.samples.permits.DEFAULT_SEED (tested); not imported: start-up speed
+)
 DEFAULT_YEARS = (2023, 2024)
 
 
@@ -81,7 +83,7 @@ def _positive(text: str) -> int:
 
 
 def run(args) -> int:
-    from kit.synth import generate_samples
+    from kit.samples.permits import generate_samples
 
     paths = generate_samples(
         args.municipality,

@@ -37,9 +37,9 @@ def register(subparsers) -> None:
 
 
 def _report(args):
-    from kit.data import ValidationReport, validate_file
+    from kit.data.loaders import ValidationReport, validate_file
+    from kit.data.schemas import Problem
     from kit.errors import KitError
-    from kit.schemas import Problem
 
     try:
         return validate_file(args.path, kind=args.kind, mapping=args.mapping)

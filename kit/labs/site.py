@@ -1,0 +1,326 @@
+"""``testlab serve``: the lab dashboards on a Voilà server, with an index page.
+
+:func:`publish` copies each lab's notebook into a site folder (a Swedish and, for labs with a
+``lang`` parameter, an English copy with ``lang = "en"`` injected the way Papermill does) and
+writes a small Voilà template whose index page lists every dashboard by its title. The
+template inherits Voilà's ``lab`` template for the dashboards themselves.
+
+Production settings (:func:`voila_command`): no tracebacks shown to viewers, sources stripped,
+files served only when they are images (so datasets and manifests cannot be downloaded through
+the server), preheated kernels so a dashboard appears at once, idle kernels culled.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from kit.config import KERNEL_NAME, build_dir
+from kit.labels import LANGUAGES, check_lang, t
+from kit.labs.folders import Lab, discover_labs
+
+TEMPLATE = "testlab"
+SHARE = ".voila"  # hidden: not listed, not served
+IMAGES_ONLY = r".*\.(png|jpe?g|gif|svg|webp)$"
+
+
+@dataclass(frozen=True)
+class PublishedDashboard:
+    lab: str
+    lang: str
+    notebook: str  # file name in the site folder
+    title: str
+    question: str
+
+
+def _localised(lab: Lab, lang: str, target: Path) -> None:
+    import nbformat
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = load_notebook_node(str(lab.notebook))  # adds the cell tags Papermill expects
+    if lang != "sv" and "lang" in lab.parameters:
+        nb = parameterize_notebook(nb, {"lang": lang})
+    if lang != "sv" and nb.cells and nb.cells[0].cell_type == "markdown":
+        # the committed title cell is Swedish; the translated copy takes lab.yml's texts
+        nb.cells[0].source = f"# {lab.title(lang)}\n\n{lab.text('question', lang)}"
+    nb.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": "Python (testlab)",
+        "language": "python",
+    }
+    nb.metadata.pop("papermill", None)
+    nbformat.write(nb, target)
+
+
+def publish(site: Path | None = None, labs: list[Lab] | None = None) -> list[PublishedDashboard]:
+    """Write the site folder (notebooks + index template) and return its dashboards.
+
+    Built in a temporary folder beside ``site`` and swapped in, so a failure leaves the old
+    site untouched.
+    """
+    site = (site or build_dir() / "site").resolve()
+    labs = discover_labs() if labs is None else labs
+    site.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(prefix=f".{site.name}.", dir=site.parent))
+    try:
+        boards: list[PublishedDashboard] = []
+        for lab in labs:
+            for lang in LANGUAGES:
+                name = f"{lab.id}.ipynb" if lang == "sv" else f"{lab.id}.{lang}.ipynb"
+                _localised(lab, lang, staged / name)
+                boards.append(
+                    PublishedDashboard(
+                        lab.id, lang, name, lab.title(lang), lab.text("question", lang)
+                    )
+                )
+        _write_template(staged / SHARE / "voila" / "templates" / TEMPLATE, boards)
+        (staged / "dashboards.json").write_text(
+            json.dumps([b.__dict__ for b in boards], ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        if site.exists():
+            old = site.with_name(f".{site.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            site.rename(old)
+            staged.rename(site)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staged.rename(site)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return boards
+
+
+def index_html(boards: list[PublishedDashboard], lang: str) -> str:
+    """The index page body for one language (plain HTML, no external assets)."""
+    other = "en" if lang == "sv" else "sv"
+    items = []
+    for b in (b for b in boards if b.lang == lang):
+        items.append(
+            f'<li class="testlab-dashboard" data-lab="{html.escape(b.lab)}">'
+            f'<a href="{{{{ base_url }}}}voila/render/{html.escape(b.notebook)}">{html.escape(b.title)}</a>'
+            f"<p>{html.escape(b.question)}</p></li>"
+        )
+    return (
+        f'<main lang="{lang}"><h1>{html.escape(t("index.title", lang))}</h1>'
+        f"<p>{html.escape(t('index.intro', lang))}</p>"
+        f'<ul class="testlab-index">{"".join(items)}</ul>'
+        f'<p class="lang-switch"><a href="{{{{ base_url }}}}?lang={other}">'
+        f"{html.escape(t('index.other_language', lang))}</a></p>"
+        f'<p class="note">{html.escape(t("common.synthetic_data", lang))}</p></main>'
+    )
+
+
+_PAGE = """<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body{{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;background:#f6f8fa;color:#1f2328}}
+main{{max-width:860px;margin:40px auto;padding:0 20px}}
+h1{{font-size:28px}} ul{{list-style:none;padding:0}}
+li.testlab-dashboard{{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:14px 18px;margin:12px 0}}
+li.testlab-dashboard a{{font-size:20px;font-weight:600;color:#0b5cad;text-decoration:none}}
+li.testlab-dashboard p{{margin:6px 0 0;color:#57606a}}
+.note{{color:#57606a;font-size:13px}}
+</style>
+</head>
+<body>
+{{% if 'lang=en' in query or ({default_en} and 'lang=sv' not in query) %}}
+{en}
+{{% else %}}
+{sv}
+{{% endif %}}
+</body>
+</html>
+"""
+
+
+_REMOTE_ASSET = re.compile(
+    r"<link[^>]+href=[\"']https?://[^>]*>|<script[^>]+src=[\"']https?://[^>]*>\s*</script>", re.I
+)
+
+
+def _offline_copies(folder: Path) -> None:
+    """Copies of Voilà's own templates without their CDN links (Font Awesome from jsDelivr).
+
+    Voilà's ``lab`` template loads icon fonts from a CDN on every dashboard; on a closed
+    network that request hangs or fails. Our template folder comes first in Voilà's search
+    path, so a stripped copy of each such file takes its place; nothing else changes.
+    """
+    from jupyter_core.paths import jupyter_path
+
+    seen: set[str] = {"tree.html", "tree-lab.html"}
+    for name in ("lab", "base"):
+        for root in jupyter_path("voila", "templates", name):
+            base = Path(root)
+            if not base.is_dir():
+                continue
+            for src in sorted(base.glob("*.htm*")) + sorted(base.glob("*.j2")):
+                if src.name in seen:
+                    continue
+                seen.add(src.name)
+                text = src.read_text(encoding="utf-8")
+                if _REMOTE_ASSET.search(text):
+                    (folder / src.name).write_text(_REMOTE_ASSET.sub("", text), encoding="utf-8")
+            break  # the first existing folder of a template wins, as in Voilà
+
+
+def _write_template(
+    folder: Path, boards: list[PublishedDashboard], default_lang: str = "sv"
+) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
+    _offline_copies(folder)
+    page = _PAGE.format(
+        title=html.escape(t("index.title", "sv")),
+        default_en="true" if default_lang == "en" else "false",
+        sv=index_html(boards, "sv"),
+        en=index_html(boards, "en"),
+    )
+    for name in ("tree.html", "tree-lab.html"):
+        (folder / name).write_text(page, encoding="utf-8")
+
+
+def set_default_lang(site: Path, lang: str) -> None:
+    """Make ``lang`` the index page's language when the URL does not say."""
+    boards = [
+        PublishedDashboard(**d)
+        for d in json.loads((site / "dashboards.json").read_text(encoding="utf-8"))
+    ]
+    _write_template(site / SHARE / "voila" / "templates" / TEMPLATE, boards, check_lang(lang))
+
+
+def voila_command(
+    site: Path, port: int, *, preheat: bool = True
+) -> tuple[list[str], dict[str, str]]:
+    """The Voilà command line and environment for serving ``site``."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(site),
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--no-browser",
+        f"--template={TEMPLATE}",
+        "--VoilaConfiguration.classic_tree=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.strip_sources=True",
+        f"--VoilaConfiguration.file_allowlist={IMAGES_ONLY}",  # one item: only images
+        "--MappingKernelManager.cull_idle_timeout=900",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=False",
+    ]
+    if preheat:
+        cmd += ["--preheat_kernel=True", "--pool_size=1"]
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(site / SHARE), env.get("JUPYTER_PATH")) if p
+    )
+    env.pop("TESTLAB_BATCH", None)
+    env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    return cmd, env
+
+
+def serve(
+    port: int = 8866, site: Path | None = None, *, lang: str = "sv", preheat: bool = True
+) -> int:
+    """Publish the labs and run Voilà in the foreground until interrupted."""
+    site = (site or build_dir() / "site").resolve()
+    boards = publish(site)
+    set_default_lang(site, lang)
+    cmd, env = voila_command(site, port, preheat=preheat)
+    print(f"Dashboards ({len(boards)}): http://127.0.0.1:{port}/   (Ctrl+C stops)", flush=True)
+    try:
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+class VoilaServer:
+    """A ``testlab serve`` child process on a free local port, for tests and benchmarks.
+
+    ``with VoilaServer(site) as url:`` publishes the labs, starts Voilà and waits until the
+    index answers; on exit the server and its kernels are stopped.
+    """
+
+    def __init__(self, site: Path, *, preheat: bool = True, timeout: float = 120.0) -> None:
+        self.site = site
+        self.preheat = preheat
+        self.timeout = timeout
+        self.port = _free_port()
+        self.proc: subprocess.Popen | None = None
+        self.log = site.parent / f"voila-{self.port}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def __enter__(self) -> str:
+        import time
+        import urllib.request
+
+        publish(self.site)
+        cmd, env = voila_command(self.site, self.port, preheat=self.preheat)
+        self._log = open(self.log, "w", encoding="utf-8")  # noqa: SIM115 - closed in __exit__
+        self.proc = subprocess.Popen(cmd, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Voilà exited early; see {self.log}")
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as resp:
+                    if resp.status == 200:
+                        return self.url
+            except OSError:
+                time.sleep(0.3)
+        self.__exit__(None, None, None)
+        raise RuntimeError(
+            f"Voilà did not answer on {self.url} within {self.timeout:.0f} s; see {self.log}"
+        )
+
+    def wait_for_pools(self, n: int, timeout: float = 180.0) -> None:
+        """Block until Voilà has logged ``n`` "pool is filled" lines (or ``timeout``).
+
+        Voilà logs that line when a pool kernel has *started* and begun running the
+        notebook, not when the notebook has finished: a page opened right after may still
+        wait for the kernel, and the refill competes for the CPU. Timings should pause long
+        enough after this returns (benchmarks/bench_dashboards.py waits a fixed time).
+        """
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.log.read_text(encoding="utf-8", errors="ignore").count("is filled with") >= n:
+                return
+            time.sleep(0.5)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if getattr(self, "_log", None):
+            self._log.close()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,155 @@
+"""The frame every lab dashboard uses: controls, one output area, static rendering for reports.
+
+A lab's view subclasses :class:`Dashboard`, declares its filter widgets in :meth:`controls`
+and displays its content for the current selection in :meth:`render`. ``show()`` then does
+the right thing where it runs:
+
+* in Voilà and JupyterLab it shows the controls above an output area, and re-renders when a
+  control changes (the browser tests rely on the CSS classes ``testlab-filter`` on every
+  control and ``testlab-output`` on the output area). The output area is an ``HTML`` widget
+  whose value is replaced, not an ``Output`` widget: Voilà 0.5 intermittently never finishes
+  rendering a notebook that writes into an ``Output`` widget while it executes
+  (voila-dashboards/voila#1428; reproduced here in about one page load in six);
+* under ``testlab run`` (``TESTLAB_BATCH=1``) it renders once, straight into the cell, so the
+  executed notebook and its HTML report hold the figures themselves rather than widget state.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kit.labels import DEFAULT_LANG, check_lang, t
+from kit.labs.kpi import BATCH_ENV
+
+
+def is_batch() -> bool:
+    """True when a notebook runs under ``testlab run`` (static report, no live widgets)."""
+    return os.environ.get(BATCH_ENV) == "1"
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A key figure as shown on a card: value against target, in the better direction."""
+
+    label: str
+    value: float | None
+    unit: str = ""
+    target: float | None = None
+    direction: str = "higher"  # or "lower": which way is better
+    decimals: int = 1
+
+    @property
+    def meets_target(self) -> bool | None:
+        if self.value is None or self.target is None:
+            return None
+        return (
+            self.value >= self.target if self.direction == "higher" else self.value <= self.target
+        )
+
+    def formatted(self) -> str:
+        if self.value is None:
+            return "–"
+        # Swedish number style: thin space thousands, decimal comma
+        text = f"{self.value:,.{self.decimals}f}".replace(",", "\u2009").replace(".", ",")
+        return f"{text}\u00a0{self.unit}".strip()
+
+
+_CARD_CSS = """
+<style>
+.testlab-cards{display:flex;flex-wrap:wrap;gap:12px;margin:8px 0 16px}
+.testlab-card{border:1px solid #d0d7de;border-radius:8px;padding:10px 14px;min-width:170px;
+  font-family:system-ui,-apple-system,"Segoe UI",sans-serif;background:#fff}
+.testlab-card .lbl{font-size:13px;color:#57606a}
+.testlab-card .val{font-size:26px;font-weight:600;margin:2px 0}
+.testlab-card .tgt{font-size:12px;color:#57606a}
+.testlab-card.ok{border-left:6px solid #1a7f37}
+.testlab-card.miss{border-left:6px solid #cf222e}
+</style>
+"""
+
+
+def kpi_cards_html(kpis: Sequence[Kpi], lang: str = DEFAULT_LANG) -> str:
+    """HTML for a row of KPI cards; green edge when a target is met, red when missed."""
+    cards = []
+    for k in kpis:
+        state = {True: " ok", False: " miss", None: ""}[k.meets_target]
+        target = ""
+        if k.target is not None:
+            goal = Kpi(k.label, k.target, k.unit, decimals=k.decimals).formatted()
+            sign = "≥" if k.direction == "higher" else "≤"
+            target = f'<div class="tgt">{html.escape(t("common.target", lang))}: {sign} {html.escape(goal)}</div>'
+        cards.append(
+            f'<div class="testlab-card{state}"><div class="lbl">{html.escape(k.label)}</div>'
+            f'<div class="val">{html.escape(k.formatted())}</div>{target}</div>'
+        )
+    return _CARD_CSS + '<div class="testlab-cards">' + "".join(cards) + "</div>"
+
+
+class Dashboard:
+    """Base class of a lab's dashboard; see the module docstring."""
+
+    def __init__(self, lang: str = DEFAULT_LANG) -> None:
+        self.lang = check_lang(lang)
+        self._output = None
+
+    # -- to implement ---------------------------------------------------------------------
+    def controls(self) -> list:
+        """The filter widgets (ipywidgets); their values are read in :meth:`render_parts`."""
+        return []
+
+    def render_parts(self) -> list:
+        """The content for the current selection: HTML strings and objects with
+        ``_repr_html_`` (folium maps), in display order."""
+        raise NotImplementedError
+
+    # -- provided ------------------------------------------------------------------------
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    def render(self) -> None:
+        """Display the content into the current cell (batch reports, JupyterLab)."""
+        from IPython.display import HTML, display
+
+        for part in self.render_parts():
+            display(HTML(part) if isinstance(part, str) else part)
+
+    def render_html(self) -> str:
+        """The content as one HTML string (the value of the live output area)."""
+        return "".join(_part_html(part) for part in self.render_parts())
+
+    def show(self) -> None:
+        """Display the dashboard: live widgets interactively, a static render in batch runs."""
+        from IPython.display import display
+
+        if is_batch():
+            self.render()
+            return
+        import ipywidgets as w
+
+        controls = self.controls()
+        for c in controls:
+            c.add_class("testlab-filter")
+            c.observe(self._on_change, names="value")
+        self._output = w.HTML()
+        self._output.add_class("testlab-output")
+        box = w.VBox([w.HBox(controls, layout=w.Layout(flex_flow="row wrap")), self._output])
+        self._refresh()
+        display(box)
+
+    def _on_change(self, _change: object) -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self._output.value = self.render_html()
+
+
+def _part_html(part: object) -> str:
+    if isinstance(part, str):
+        return part
+    to_html = getattr(part, "_repr_html_", None)
+    if to_html is not None:
+        return to_html()
+    return f"<pre>{html.escape(str(part))}</pre>"

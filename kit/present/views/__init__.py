@@ -1,0 +1,1 @@
+"""One dashboard class per lab, composed from charts, maps and the domain packages."""
