@@ -77,4 +77,26 @@ def test_kpi_cards_format_swedish_numbers_and_mark_targets(kpi, text, state):
 
 def test_kpi_card_target_line_in_english():
     html = kpi_cards_html([Kpi("Within", 90.0, "%", target=95)], lang="en")
-    assert "Target: ≥ 95,0\u00a0%" in html
+    assert "Target: ≥ 95.0\u00a0%" in html  # English number style (issue 14)
+    assert "90.0\u00a0%" in html
+
+
+def test_numbers_follow_the_page_language():
+    from kit.labels import money, number, percent
+
+    assert number(1522873.4, "sv") == "1\u2009522\u2009873"
+    assert number(1522873.4, "en") == "1,522,873"
+    assert number(-0.25, "sv", 2) == "−0,25"
+    assert number(float("nan"), "en") == "–"
+    assert percent(94.84, "sv") == "94,8\u00a0%"
+    assert percent(94.84, "en") == "94.8\u00a0%"
+    assert money(1522873, "sv") == "1\u2009522\u2009873\u00a0kr"
+    assert money(1522873, "en") == "1,522,873\u00a0SEK"
+
+
+def test_kpi_card_explains_itself():
+    html = kpi_cards_html(
+        [Kpi("Median", 41.0, "dagar", help="Mediantid från inkommen till beslut")]
+    )
+    assert 'title="Mediantid från inkommen till beslut"' in html and "ⓘ" in html
+    assert "ⓘ" not in kpi_cards_html([Kpi("Median", 41.0, "dagar")])

@@ -43,6 +43,29 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def number(value: float | None, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
+    """``1234567.8`` as the page's language writes it: ``1\u2009234\u2009567,8`` (Swedish: thin
+    space between thousands, decimal comma) or ``1,234,567.8`` (English). None or NaN: ``–``."""
+    if value is None or value != value:
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    if lang == "sv":
+        text = text.replace(",", "\u2009").replace(".", ",")
+    return text.replace("-", "−", 1) if text.startswith("-") else text
+
+
+def percent(value: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
+    """A value already in per cent: ``94.8`` → ``94,8\u00a0%`` (sv) or ``94.8\u00a0%`` (en)."""
+    return "–" if value is None or value != value else f"{number(value, lang, decimals)}\u00a0%"
+
+
+def money(value: float | None, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
+    """Swedish kronor: ``1\u2009522\u2009873\u00a0kr`` (sv) or ``1,522,873\u00a0SEK`` (en)."""
+    if value is None or value != value:
+        return "–"
+    return f"{number(value, lang, decimals)}\u00a0{'kr' if lang == 'sv' else 'SEK'}"
+
+
 def check_lang(lang: str) -> str:
     """Return ``lang`` if supported, else raise :class:`kit.errors.UsageError`."""
     if lang not in LANGUAGES:

@@ -21,7 +21,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kit.labels import DEFAULT_LANG, check_lang, t
+from kit.labels import DEFAULT_LANG, check_lang, number, t
 from kit.labs.kpi import BATCH_ENV
 
 
@@ -40,6 +40,7 @@ class Kpi:
     target: float | None = None
     direction: str = "higher"  # or "lower": which way is better
     decimals: int = 1
+    help: str = ""  # what the figure is and how it is computed: shown on hover and as an info mark
 
     @property
     def meets_target(self) -> bool | None:
@@ -49,12 +50,11 @@ class Kpi:
             self.value >= self.target if self.direction == "higher" else self.value <= self.target
         )
 
-    def formatted(self) -> str:
+    def formatted(self, lang: str = DEFAULT_LANG) -> str:
+        """The value with its unit, in the number style of ``lang`` (sv: 94,8; en: 94.8)."""
         if self.value is None:
             return "–"
-        # Swedish number style: thin space thousands, decimal comma
-        text = f"{self.value:,.{self.decimals}f}".replace(",", "\u2009").replace(".", ",")
-        return f"{text}\u00a0{self.unit}".strip()
+        return f"{number(self.value, lang, self.decimals)}\u00a0{self.unit}".strip()
 
 
 _CARD_CSS = """
@@ -67,6 +67,7 @@ _CARD_CSS = """
 .testlab-card .tgt{font-size:12px;color:#57606a}
 .testlab-card.ok{border-left:6px solid #1a7f37}
 .testlab-card.miss{border-left:6px solid #cf222e}
+.testlab-card .info{cursor:help;color:#0969da}
 </style>
 """
 
@@ -78,12 +79,16 @@ def kpi_cards_html(kpis: Sequence[Kpi], lang: str = DEFAULT_LANG) -> str:
         state = {True: " ok", False: " miss", None: ""}[k.meets_target]
         target = ""
         if k.target is not None:
-            goal = Kpi(k.label, k.target, k.unit, decimals=k.decimals).formatted()
+            goal = Kpi(k.label, k.target, k.unit, decimals=k.decimals).formatted(lang)
             sign = "≥" if k.direction == "higher" else "≤"
             target = f'<div class="tgt">{html.escape(t("common.target", lang))}: {sign} {html.escape(goal)}</div>'
+        info, title = "", ""
+        if k.help:
+            title = f' title="{html.escape(k.help)}"'
+            info = f' <span class="info" aria-label="{html.escape(k.help)}">ⓘ</span>'
         cards.append(
-            f'<div class="testlab-card{state}"><div class="lbl">{html.escape(k.label)}</div>'
-            f'<div class="val">{html.escape(k.formatted())}</div>{target}</div>'
+            f'<div class="testlab-card{state}"{title}><div class="lbl">{html.escape(k.label)}{info}</div>'
+            f'<div class="val">{html.escape(k.formatted(lang))}</div>{target}</div>'
         )
     return _CARD_CSS + '<div class="testlab-cards">' + "".join(cards) + "</div>"
 
