@@ -4,7 +4,10 @@ One place for all labels, so a translation or a change of wording is one edit. K
 dotted ``area.name``; values map a language code to the text. ``{name}`` placeholders are
 filled by :func:`t`. Each area (a lab, or what all labs share) has its own module in this
 package, listed in :data:`AREAS`; a new lab adds a module and one line there. A key defined by
-two areas is an error at import.
+two areas is an error at import. Numbers are written in the page's language too
+(:func:`number`, :func:`percent`, :func:`money`).
+
+May import: :mod:`kit.errors` only: every layer of the kit uses the labels.
 """
 
 from __future__ import annotations
