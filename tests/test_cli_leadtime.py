@@ -146,4 +146,4 @@ def test_generic_log_human(files, capsys):
 
 def test_missing_file_is_usage_error(files, capsys):
     assert main(["leadtime", str(files / "nope.csv")]) == 2
-    assert "no such file" in capsys.readouterr().err
+    assert "nope.csv: event log not found" in capsys.readouterr().err
