@@ -27,7 +27,6 @@ WARN_ONLY = {
     "unknown_crs.csv",
     "outside_sweden.csv",
     "decision_before_received.csv",
-    "future.csv",
     "duplicate_event.csv",
 }
 
@@ -84,3 +83,17 @@ def test_cli_exit_1_one_message_no_traceback(name, capsys):
     assert data["valid"] is False
     assert want["message"] in data["problems"][0]["message"]
     assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_leadtime_one_line_no_traceback(name, capsys):
+    """Every corpus file through `testlab leadtime`: its exit code, one line on stderr."""
+    want = EXPECTED[name]
+    code = main(["leadtime", str(HERE / name)])
+    out, err = capsys.readouterr()
+    assert code == want.get("leadtime", 1)
+    assert "Traceback" not in out + err
+    if code:
+        assert err.count("\n") == 1 and err.startswith(f"testlab leadtime: {HERE / name}")
+        wanted = "missing required events column" if name in CASE_FILES else want["message"]
+        assert want.get("leadtime_message", wanted) in err

@@ -105,3 +105,25 @@ def test_missing_coordinates_are_not_checked():
     cases = pd.DataFrame({"x": [None], "y": [1.0], "crs": ["EPSG:99999"]})
     unknown, out = coordinates(cases)
     assert unknown.count == 0 and out.count == 0
+
+
+def test_exclude_cases_removes_whole_cases_decided_before_received():
+    from kit.data.checks import exclude_cases
+
+    ts = pd.to_datetime(
+        ["2024-03-10", "2024-03-01", "2024-03-02", "2024-03-10", "2024-03-20"]
+    ).tz_localize("Europe/Stockholm")
+    events = pd.DataFrame(
+        {
+            "case_id": ["E", "E", "E", "F", "F"],
+            "activity": ["received", "decision", "referral", "received", "decision"],
+            "timestamp": ts,
+        }
+    )
+    cases = pd.DataFrame({"case_id": ["E", "F"], "case_type": ["bygglov", "bygglov"]})
+    ev, ca, excluded = exclude_cases(events, cases)
+    assert excluded == {"decision_before_received": 1}
+    assert ev["case_id"].tolist() == ["F", "F"] and ca["case_id"].tolist() == ["F"]
+    assert len(events) == 5  # the input is not modified
+    ev2, ca2, none = exclude_cases(ev, ca)
+    assert none == {} and ev2 is ev and ca2 is ca

@@ -146,4 +146,42 @@ def test_generic_log_human(files, capsys):
 
 def test_missing_file_is_usage_error(files, capsys):
     assert main(["leadtime", str(files / "nope.csv")]) == 2
-    assert "no such file" in capsys.readouterr().err
+    assert "nope.csv: event log not found" in capsys.readouterr().err
+
+
+def test_cases_decided_before_the_application_are_excluded_and_counted(files, capsys):
+    # E's decision (1 March) precedes its application (10 March): a lead time of -9 days
+    # "within the limit" would be wrong, so E is left out and the output says so
+    log = files / "with_e.csv"
+    log.write_text(EVENTS + "E,received,2024-03-10 09:00\nE,decision,2024-03-01 09:00\n")
+    cases = files / "cases_e.csv"
+    cases.write_text(CASES + "E,bygglov,5000\n", encoding="utf-8")
+    per_case = files / "per_case_e.csv"
+    argv = ["leadtime", str(log), "--cases", str(cases), "--per-case", str(per_case)]
+    assert main([*argv, "--json"]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert out["excluded"] == {"decision_before_received": 1}
+    s = out["summary"]  # exactly the figures of A, B and C alone (test_json_summary)
+    assert s["n_cases"] == 3 and s["median_days"] == 68.0
+    assert s["share_within_limit"] == pytest.approx(2 / 3)
+    assert s["fee_reduction_sek"] == pytest.approx(400.0)
+    assert [r["case_id"] for r in csv.DictReader(per_case.open(encoding="utf-8"))] == list("ABC")
+    assert captured.err.count("\n") == 1 and "decision_before_received: 1" in captured.err
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "(excluded: 1 case whose decision precedes the application;" in text
+    assert f"`testlab validate {log}` lists their rows" in text
+
+
+def test_validate_lists_the_rows_leadtime_excludes(files, capsys):
+    log = files / "with_e.csv"
+    log.write_text(EVENTS + "E,received,2024-03-10 09:00\nE,decision,2024-03-01 09:00\n")
+    assert main(["validate", str(log)]) == 1
+    out = capsys.readouterr().out
+    assert f"{log}:11:timestamp: decision before the application was received" in out
+
+
+def test_clean_log_reports_no_exclusion(files, capsys):
+    assert main(["leadtime", str(files / "events.csv"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["excluded"] == {}

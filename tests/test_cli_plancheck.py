@@ -55,8 +55,8 @@ def test_invalid_file_is_one_line_exit_1(tmp_path, capsys):
     assert err == f"testlab plancheck: {bad}: feature 0: missing properties.proposal_id\n"
 
 
-def test_missing_file_exit_1(tmp_path, capsys):
-    assert main(["plancheck", str(tmp_path / "nope.json"), PROPOSALS]) == 1
+def test_missing_file_exit_2(tmp_path, capsys):
+    assert main(["plancheck", str(tmp_path / "nope.json"), PROPOSALS]) == 2
     assert "plan file not found" in capsys.readouterr().err
 
 

@@ -91,3 +91,40 @@ def test_xlsx_named_sheet_missing(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(DataError, match="file not found"):
         read_table(tmp_path / "nope.csv")
+
+
+def _workbook(path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["case_id", "activity", "timestamp"])
+    ws.append(["A", "received", "2024-01-08"])
+    wb.save(path)
+    return path
+
+
+def test_xlsx_inflated_size_cap_from_the_environment(tmp_path, monkeypatch):
+    path = _workbook(tmp_path / "small.xlsx")
+    assert len(read_table(path)) == 1
+    monkeypatch.setenv("TESTLAB_XLSX_MAX_MB", "0.001")  # about 1 kB: the workbook is larger
+    with pytest.raises(DataError, match=r"inflates to .* MB, more than the 0 MB") as info:
+        read_table(path)
+    assert info.value.file == str(path) and info.value.row is None
+
+
+def test_xlsx_cap_setting_must_be_a_number(tmp_path, monkeypatch):
+    from kit.errors import UsageError
+
+    monkeypatch.setenv("TESTLAB_XLSX_MAX_MB", "lots")
+    with pytest.raises(UsageError, match="TESTLAB_XLSX_MAX_MB='lots'"):
+        read_table(_workbook(tmp_path / "small.xlsx"))
+
+
+def test_xlsx_malformed_sheet_xml_is_a_located_data_error():
+    from pathlib import Path
+
+    path = Path(__file__).parent / "bad_input" / "malformed_sheet.xlsx"
+    with pytest.raises(DataError, match="the sheet is malformed") as info:
+        read_table(path)
+    assert str(info.value).startswith(f"{path}: not a readable .xlsx workbook")

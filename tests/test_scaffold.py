@@ -41,3 +41,45 @@ def test_new_refuses_bad_names(tmp_path, monkeypatch, capsys, name):
 def test_new_refuses_an_existing_lab(toy_project, capsys):
     assert main(["new", "toy"]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "title",
+    ['Bygglov "snabb"', "Tid: 10 veckor # mål", "C:\\temp\\lab", "it's {x}: [a] & <b>"],
+)
+def test_new_writes_valid_yaml_and_notebook_whatever_the_title(tmp_path, monkeypatch, title):
+    import nbformat
+    import yaml
+
+    monkeypatch.setenv("TESTLAB_ROOT", str(tmp_path))
+    assert main(["new", "x", "--title", title]) == 0
+    data = yaml.safe_load((tmp_path / "labs/x/lab.yml").read_text(encoding="utf-8"))
+    assert data["id"] == "x" and data["title"] == {"sv": title, "en": title}
+    assert data["kpis"][0]["name"] == "n_cases"  # the rest of the template survives
+    nb = nbformat.read(tmp_path / "labs/x/x.ipynb", as_version=4)
+    nbformat.validate(nb)
+    assert nb.cells[0].source.splitlines()[0] == f"# {title}"
+    [lab] = discover_labs(tmp_path / "labs")  # what `testlab list` and `run` read
+    assert lab.title() == title and {"municipality", "lang"} <= set(lab.parameters)
+    assert main(["list"]) == 0
+
+
+def test_new_title_on_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("TESTLAB_ROOT", str(tmp_path))
+    assert main(["new", "x", "--title", "Rad ett\n# Rad två"]) == 0
+    [lab] = discover_labs(tmp_path / "labs")
+    assert lab.title() == "Rad ett # Rad två"
+
+
+@pytest.mark.parametrize("name", ["a" * 300, "a" * 41, "a/b", "../x", "a b"])
+def test_new_refuses_long_or_unsafe_names_and_writes_nothing(tmp_path, monkeypatch, capsys, name):
+    monkeypatch.setenv("TESTLAB_ROOT", str(tmp_path))
+    assert main(["new", name]) == 2
+    err = capsys.readouterr().err
+    assert "pattern [a-z][a-z0-9]*(-[a-z0-9]+)*" in err and err.count("\n") == 1
+    assert not (tmp_path / "labs").exists()
+
+
+def test_new_accepts_a_name_of_40_characters(tmp_path, monkeypatch):
+    monkeypatch.setenv("TESTLAB_ROOT", str(tmp_path))
+    assert main(["new", "a" * 40]) == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -147,3 +149,49 @@ def test_schema_catches_what_coercion_does_not_produce():
     assert [p.column for p in problems] == ["timestamp"]
     cases = pd.DataFrame({"case_id": ["A"], "case_type": ["villa"], "fee_sek": [-1.0]})
     assert {p.column for p in schema_problems(cases, "cases")} == {"case_type", "fee_sek"}
+
+
+def test_plausible_range_edges():
+    from kit.data.schemas import plausible_range
+
+    now = pd.Timestamp("2026-06-15 12:00", tz="Europe/Stockholm")
+    earliest, latest = plausible_range(now)
+    assert earliest == pd.Timestamp("1900-01-01", tz="Europe/Stockholm")
+    assert latest == pd.Timestamp("2027-06-16", tz="Europe/Stockholm")  # 366 days on, midnight
+
+
+def test_dates_outside_the_plausible_range_are_located_and_made_missing():
+    raw = pd.DataFrame(
+        {
+            "case_id": ["A", "A", "A", "A"],
+            "activity": ["received", "decision", "received", "decision"],
+            "timestamp": ["1900-01-01", "1899-12-31 23:59", "1600-01-01", "9999-12-31"],
+        },
+        dtype="str",
+    )
+    out, problems = coerce_events(raw, file="f.csv")
+    assert [(p.row, p.column) for p in problems] == [
+        (2, "timestamp"),
+        (3, "timestamp"),
+        (4, "timestamp"),
+    ]
+    assert re.fullmatch(
+        r"f\.csv:2:timestamp: timestamp 1899-12-31 is outside the plausible range 1900-01-01 "
+        r"to \d{4}-\d\d-\d\d \(today \+ 1 year\)",
+        str(problems[0]),
+    )
+    assert out["timestamp"].isna().tolist() == [False, True, True, True]
+
+
+def test_case_dates_outside_the_plausible_range():
+    raw = pd.DataFrame(
+        {
+            "case_id": ["A", "B"],
+            "case_type": ["BL", "BL"],
+            "received": ["2024-01-02", "1600-01-01"],
+        },
+        dtype="str",
+    )
+    out, problems = coerce_cases(raw, file="c.csv")
+    assert [(p.row, p.column) for p in problems] == [(2, "received")]
+    assert "date 1600-01-01 is outside the plausible range" in problems[0].message

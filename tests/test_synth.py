@@ -339,3 +339,19 @@ def test_cli_rejects_bad_options(capsys) -> None:
         cli(["synth", "--cases", "0"])
     assert exc.value.code == 2
     assert "positive" in capsys.readouterr().err
+
+
+def test_personal_data_never_goes_into_the_datasets_folder(tmp_path, monkeypatch):
+    from kit.errors import UsageError
+
+    datasets = tmp_path / "datasets"
+    datasets.mkdir()
+    monkeypatch.setenv("TESTLAB_DATASETS", str(datasets))
+    with pytest.raises(UsageError, match="needs --out DIR outside the datasets folder"):
+        generate_samples(["alingsas"], cases=50, with_personal_data=True)
+    for inside in (datasets, datasets / "x" / ".."):
+        with pytest.raises(UsageError, match="is inside the datasets folder"):
+            generate_samples(["alingsas"], cases=50, with_personal_data=True, out=inside)
+    assert not any(datasets.iterdir())
+    written = generate_samples(["alingsas"], cases=50, with_personal_data=True, out=tmp_path / "pn")
+    assert written and all(tmp_path / "pn" in p.parents for p in written)

@@ -51,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `testlab ... | head`: the reader left, nothing to report
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file it could not read or write: one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"testlab {args.command}: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -57,26 +57,50 @@ def register(sub) -> None:
 
 def run(args) -> int:
     import json
-    from pathlib import Path
+    import sys
+    import warnings
 
+    from kit.cli._inputs import refuse_overwrite, require_file
+    from kit.data.checks import exclude_cases
     from kit.data.loaders import load_cases, load_log
-    from kit.errors import UsageError
     from kit.process.report import lead_time_report
 
-    for path in (args.events, args.cases, args.mapping):
-        if path is not None and not Path(path).is_file():
-            raise UsageError(f"no such file: {path}")
-    events, cases = load_log(args.events, mapping=args.mapping)
-    if args.cases:
-        cases = load_cases(args.cases, mapping=args.mapping)
+    require_file(args.events, "event log")
+    require_file(args.cases, "cases file")
+    require_file(args.mapping, "mapping file")
+    refuse_overwrite(args.per_case, (args.events, args.cases, args.mapping))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        events, cases = load_log(args.events, mapping=args.mapping)
+        if args.cases:
+            cases = load_cases(args.cases, mapping=args.mapping)
+    events, cases, excluded = exclude_cases(events, cases, file=args.events)
+    if len(events) == 0:
+        from kit.errors import DataError
+
+        raise DataError(
+            "no case left to measure: every case's decision precedes its application",
+            file=args.events,
+        )
     report = lead_time_report(events, cases, holiday_shift=args.holiday_shift)
     if args.per_case:
         write_per_case(report.per_case, args.per_case)
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        data = report.to_dict()
+        data["excluded"] = excluded
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(format_report(report, source=args.events))
+        print(format_report(report, source=args.events, excluded=excluded))
+    # findings after the report, one line each (without the source line Python's warning
+    # format adds); a failed command prints only its error
+    for w in caught:
+        print(f"testlab leadtime: {' '.join(str(w.message).split())}", file=sys.stderr)
     return 0
+
+
+EXCLUDED_TEXT = {
+    "decision_before_received": "whose decision precedes the application",
+}
 
 
 def write_per_case(per_case, path: str) -> None:
@@ -100,12 +124,20 @@ def write_per_case(per_case, path: str) -> None:
         raise
 
 
-def format_report(report, *, source: str = "", top: int = 5) -> str:
+def format_report(
+    report, *, source: str = "", top: int = 5, excluded: dict[str, int] | None = None
+) -> str:
     """A short aligned text table: the summary, then the top bottlenecks."""
     s = report.summary
     lines = [f"Lead times: {source}" if source else "Lead times"]
     if not report.permit:
         lines.append("(no permit activities: lead time = first → last event; PBL figures n/a)")
+    for name, n in (excluded or {}).items():
+        lines.append(
+            f"(excluded: {n:,} {'case' if n == 1 else 'cases'} {EXCLUDED_TEXT.get(name, name)}; "
+            "not in the figures below, "
+            f"`testlab validate {source}` lists their rows)"
+        )
     width = max(len(label) for _, label, _ in SUMMARY_ROWS)
     for key, label, fmt in SUMMARY_ROWS:
         value = s.get(key)

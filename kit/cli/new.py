@@ -11,9 +11,16 @@ def register(sub) -> None:
         "KPI recording). The new lab runs at once with `testlab run NAME`.",
     )
     p.add_argument(
-        "name", metavar="NAME", help="lab id: lower-case words joined by hyphens, e.g. e-tjanst"
+        "name",
+        metavar="NAME",
+        help="lab id: lower-case letters and digits joined by hyphens, at most 40 characters "
+        "(pattern [a-z][a-z0-9]*(-[a-z0-9]+)*), e.g. e-tjanst",
     )
-    p.add_argument("--title", help="title shown on the dashboard index (default from NAME)")
+    p.add_argument(
+        "--title",
+        help="title shown on the dashboard index, any text on one line up to 120 characters "
+        "(default from NAME)",
+    )
     p.set_defaults(func=run)
 
 

@@ -24,7 +24,8 @@ def register(sub) -> None:
         "regulations): land use, prickmark, största byggnadsarea (%% and m²), högsta nock- and "
         "totalhöjd, minsta fastighetsstorlek. Each check is pass, fail or manual (manuell "
         "prövning); a proposal fails if any check fails, else is manual if any check is. "
-        "Exit 0 when the check ran, whatever the verdicts; 1 when a file is invalid.",
+        "Exit 0 when the check ran, whatever the verdicts; 1 when a file is invalid; 2 when "
+        "a file is missing.",
     )
     p.add_argument("plan", metavar="PLAN", help="the detailed plan (.json)")
     p.add_argument("proposals", metavar="PROPOSALS", help="the proposals (.geojson)")
@@ -50,8 +51,11 @@ def register(sub) -> None:
 def run(args) -> int:
     import json
 
+    from kit.cli._inputs import require_file
     from kit.plans.check import check_files, results_json
 
+    require_file(args.plan, "plan file")
+    require_file(args.proposals, "proposals file")
     results = check_files(args.plan, args.proposals, tolerance_m=args.tolerance, lang=args.lang)
     if args.json:
         print(json.dumps(results_json(results), ensure_ascii=False, indent=2))

@@ -49,11 +49,13 @@ def register(sub) -> None:
 def run(args) -> int:
     from pathlib import Path
 
+    from kit.cli._inputs import require_output_dir
     from kit.errors import UsageError
     from kit.labs.runner import run_labs
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    require_output_dir(args.out)
     summary = run_labs(
         args.labs or None,
         args.municipalities,

@@ -60,7 +60,8 @@ def register(sub) -> None:
         "--with-personal-data",
         action="store_true",
         help="add synthetic personnummer/organisation numbers (applicant_id) and free-text notes "
-        "naming them, for privacy tests; never commit such files",
+        "naming them, for privacy tests; requires --out outside the datasets folder (exit 2 "
+        "otherwise, nothing written); never commit such files",
     )
     p.add_argument(
         "--format",

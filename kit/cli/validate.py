@@ -10,7 +10,8 @@ DESCRIPTION = """\
 Check a data file against the kit's canonical tables (see datasets/README.md) without loading
 it for analysis. Prints the number of rows and columns, each problem as FILE:ROW:COLUMN:
 MESSAGE, the consistency-check counts and the names of the columns that hold personal data
-(their values are never printed). Exit status 0 when the file is valid, 1 when it is not.
+(their values are never printed). Exit status 0 when the file is valid, 1 when it is not,
+2 when it does not exist.
 """
 
 
@@ -55,6 +56,10 @@ def _report(args):
 
 
 def run(args) -> int:
+    from kit.cli._inputs import require_file
+
+    require_file(args.path)  # a missing file is a bad request (exit 2), as in every command
+    require_file(args.mapping, "mapping file")
     report = _report(args)
     if args.json:
         print(report.to_json())

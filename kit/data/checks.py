@@ -10,6 +10,8 @@ check                          table   finds
 ``unknown_cases``              events  events whose ``case_id`` is not in the cases table
 ``duplicate_events``           events  the same (case_id, activity, timestamp) more than once
 ``decision_before_received``   events  a case's first ``decision`` before its first ``received``
+                                       (lead-time commands exclude such cases, see
+                                       :func:`exclude_cases`)
 ``future_timestamps``          events  timestamps after now
 ``received_mismatch``          cases   ``cases.received`` differs from the date of the case's
                                        first ``received`` event
@@ -295,3 +297,35 @@ def warn(results: list[CheckResult], file: str | None = None) -> None:
         DataWarning,
         stacklevel=3,
     )
+
+
+#: Checks whose cases cannot be measured: a lead-time figure computed from them is wrong, so
+#: lead-time commands leave these cases out and say how many (see :func:`exclude_cases`).
+UNMEASURABLE = ("decision_before_received",)
+
+
+def exclude_cases(
+    events: pd.DataFrame, cases: pd.DataFrame | None = None, *, file: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame | None, dict[str, int]]:
+    """Leave out every case an :data:`UNMEASURABLE` check finds (all its events, its case row).
+
+    A case whose decision precedes its application would give a negative lead time "within
+    the time limit"; it is excluded, never repaired. Returns ``(events, cases, excluded)``
+    where ``excluded`` maps each check to the number of cases it removed.
+    """
+    excluded: dict[str, int] = {}
+    drop: set = set()
+    finders = {"decision_before_received": decision_before_received}
+    for name in UNMEASURABLE:
+        result = finders[name](events, file=file)
+        ids = set(events["case_id"].iloc[result.rows]) - drop
+        if ids:
+            excluded[name] = len(ids)
+            drop |= ids
+    if not drop:
+        return events, cases, excluded
+    keep = ~events["case_id"].isin(drop)
+    events = events.loc[keep].reset_index(drop=True)
+    if cases is not None and "case_id" in cases.columns:
+        cases = cases.loc[~cases["case_id"].isin(drop)].reset_index(drop=True)
+    return events, cases, excluded

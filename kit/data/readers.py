@@ -24,6 +24,11 @@ import pandas as pd
 from kit.errors import DataError
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+#: Largest total uncompressed size (bytes) of an ``.xlsx`` workbook the reader opens, summed over
+#: the zip's central directory before openpyxl reads anything (a zip bomb is refused at once).
+#: Override with the environment variable ``TESTLAB_XLSX_MAX_MB``.
+XLSX_MAX_INFLATED = 100 * 2**20
+XLSX_MAX_ENV = "TESTLAB_XLSX_MAX_MB"
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SEPARATORS = (";", ",", "\t")
 
@@ -205,61 +210,125 @@ def read_xlsx(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
     The first row is the header. Dates become ISO strings (naive = Swedish local time), numbers
     are written with a decimal point.
     """
-    import datetime as dt
     import zipfile
+    import zlib
 
     from openpyxl import load_workbook
 
     p = Path(path)
     file = str(p)
     _read_bytes(p)  # same messages as CSV for missing/unreadable files
+    _check_inflated_size(p, file)
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError) as exc:
         raise DataError(
             f"not a readable .xlsx workbook ({type(exc).__name__})", file=file
         ) from None
     try:
-        if sheet is not None and sheet not in wb.sheetnames:
-            raise DataError(
-                f"no sheet {sheet!r}; the workbook has {', '.join(wb.sheetnames)}", file=file
-            )
-        ws = wb[sheet] if sheet else wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None or all(h is None for h in header):
-            raise DataError("sheet is empty; expected a header row and data rows", file=file)
-        while header and header[-1] is None:
-            header = header[:-1]
-        names = [str(h).strip() if h is not None else "" for h in header]
-        for i, n in enumerate(names):
-            if not n:
-                raise DataError(f"column {i + 1} has an empty name in the header", file=file, row=0)
-        if len(set(names)) != len(names):
-            dup = next(n for n in names if names.count(n) > 1)
-            raise DataError(
-                f"column {dup!r} occurs twice in the header", file=file, row=0, column=dup
-            )
-
-        def cell(v):
-            if v is None:
-                return None
-            if isinstance(v, (dt.datetime, dt.date, dt.time)):
-                return v.isoformat()
-            if isinstance(v, float) and v.is_integer():
-                return str(int(v))
-            text = str(v).strip()
-            return text or None
-
-        width = len(names)
-        data = []
-        for row in rows:
-            values = [cell(v) for v in row[:width]]
-            if all(v is None for v in values):
-                continue
-            data.append(values + [None] * (width - len(values)))
+        return _sheet_frame(wb, sheet, file)
+    except DataError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        KeyError,
+        OSError,
+        EOFError,
+        ValueError,
+        TypeError,
+        SyntaxError,
+    ) as exc:
+        # openpyxl parses the sheet XML lazily while rows are read: a malformed sheet fails here
+        detail = " ".join(str(exc).split())[:120]
+        raise DataError(
+            f"not a readable .xlsx workbook: the sheet is malformed ({type(exc).__name__}: "
+            f"{detail})",
+            file=file,
+        ) from None
     finally:
         wb.close()
+
+
+def xlsx_max_inflated() -> int:
+    """The cap on a workbook's uncompressed size in bytes (see :data:`XLSX_MAX_INFLATED`)."""
+    import os
+
+    text = os.environ.get(XLSX_MAX_ENV, "").strip()
+    if not text:
+        return XLSX_MAX_INFLATED
+    try:
+        mb = float(text)
+    except ValueError:
+        from kit.errors import UsageError
+
+        raise UsageError(f"{XLSX_MAX_ENV}={text!r}: expected a number of megabytes") from None
+    return int(mb * 2**20)
+
+
+def _check_inflated_size(p: Path, file: str) -> None:
+    """Refuse a workbook whose members inflate beyond :func:`xlsx_max_inflated` bytes.
+
+    The sizes come from the zip's central directory; Python's zipfile never inflates a member
+    beyond its declared size, so the declared total bounds what openpyxl can read.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(p) as zf:
+            total = sum(max(info.file_size, 0) for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise DataError(
+            f"not a readable .xlsx workbook ({type(exc).__name__})", file=file
+        ) from None
+    cap = xlsx_max_inflated()
+    if total > cap:
+        raise DataError(
+            f"workbook inflates to {total / 2**20:,.0f} MB, more than the {cap / 2**20:,.0f} MB "
+            f"the reader accepts (set {XLSX_MAX_ENV} to raise the cap, or save the sheet as CSV)",
+            file=file,
+        )
+
+
+def _sheet_frame(wb, sheet: str | None, file: str) -> pd.DataFrame:
+    import datetime as dt
+
+    if sheet is not None and sheet not in wb.sheetnames:
+        raise DataError(
+            f"no sheet {sheet!r}; the workbook has {', '.join(wb.sheetnames)}", file=file
+        )
+    ws = wb[sheet] if sheet else wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None or all(h is None for h in header):
+        raise DataError("sheet is empty; expected a header row and data rows", file=file)
+    while header and header[-1] is None:
+        header = header[:-1]
+    names = [str(h).strip() if h is not None else "" for h in header]
+    for i, n in enumerate(names):
+        if not n:
+            raise DataError(f"column {i + 1} has an empty name in the header", file=file, row=0)
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise DataError(f"column {dup!r} occurs twice in the header", file=file, row=0, column=dup)
+
+    def cell(v):
+        if v is None:
+            return None
+        if isinstance(v, (dt.datetime, dt.date, dt.time)):
+            return v.isoformat()
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        text = str(v).strip()
+        return text or None
+
+    width = len(names)
+    data = []
+    for row in rows:
+        values = [cell(v) for v in row[:width]]
+        if all(v is None for v in values):
+            continue
+        data.append(values + [None] * (width - len(values)))
     if not data:
         raise DataError(
             "no data rows; expected at least one row after the header", file=file, row=1

@@ -106,6 +106,50 @@ class Problem:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
+# --- plausible dates --------------------------------------------------------------------------
+
+#: Earliest plausible date in an events or cases table: nothing in a permit register is older.
+EARLIEST_DATE = "1900-01-01"
+#: How far after today a date may lie (a planned step, a clock set wrong by a few months).
+FUTURE_MARGIN = pd.Timedelta(days=366)
+
+
+def plausible_range(now: pd.Timestamp | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """``(earliest, latest)`` dates accepted: 1900-01-01 to today + 1 year (local time).
+
+    Dates outside it (``1600-01-01``, ``9999-12-31``: placeholders and typing errors) are
+    problems at the row, not values to compute with. Dates after now but within the margin
+    pass here and are reported by the ``future_timestamps`` consistency check.
+    """
+    now = now if now is not None else pd.Timestamp.now(tz=LOCAL_TZ)
+    latest = (now.tz_convert(LOCAL_TZ) + FUTURE_MARGIN).normalize()
+    return pd.Timestamp(EARLIEST_DATE, tz=LOCAL_TZ), latest
+
+
+def _implausible(
+    values: pd.Series, file, column: str, what: str
+) -> tuple[pd.Series, list[Problem]]:
+    """Mark dates outside :func:`plausible_range` as problems and make them missing."""
+    earliest, latest = plausible_range()
+    out_of_range = (values.notna() & ((values < earliest) | (values > latest))).to_numpy(
+        dtype=bool, na_value=False
+    )
+    if not out_of_range.any():
+        return values, []
+    rows = np.flatnonzero(out_of_range)
+    problems = [
+        Problem(
+            file,
+            int(r) + 1,
+            column,
+            f"{what} {values.iloc[r]:%Y-%m-%d} is outside the plausible range "
+            f"{earliest:%Y-%m-%d} to {latest:%Y-%m-%d} (today + 1 year)",
+        )
+        for r in rows[:1000]
+    ]
+    return values.where(~out_of_range), problems
+
+
 # --- parsing helpers --------------------------------------------------------------------------
 
 _OFFSET = r"(?:Z|[+-]\d\d:?\d\d)$"
@@ -271,6 +315,9 @@ def coerce_events(
         )
         problems += _problems(file, "timestamp", ~bad & parsed.isna(), "timestamp is empty")
         out["timestamp"] = parsed
+    if isinstance(out["timestamp"].dtype, pd.DatetimeTZDtype):
+        out["timestamp"], more = _implausible(out["timestamp"], file, "timestamp", "timestamp")
+        problems += more
     if "extension_weeks" in out.columns:
         floats, bad = parse_numbers(out["extension_weeks"])
         frac = floats.notna() & (floats != np.round(floats))
@@ -328,7 +375,8 @@ def coerce_cases(
             problems += _problems(
                 file, column, bad, f"cannot parse date; expected {date_format or 'YYYY-MM-DD'}"
             )
-            out[column] = parsed.dt.normalize()
+            out[column], more = _implausible(parsed.dt.normalize(), file, column, "date")
+            problems += more
     for column in CASE_FLOAT_COLUMNS:
         if column in out.columns:
             floats, bad = parse_numbers(out[column])

@@ -978,6 +978,8 @@ def generate_samples(
         get_municipality(mid)  # fail early on an unknown id
     years = sorted({int(y) for y in years})
     root = Path(out) if out is not None else datasets_dir()
+    if with_personal_data:
+        _refuse_personal_data_in_datasets(out)
     if progress is None:
         progress = sys.stderr.isatty()
     from tqdm import tqdm
@@ -1000,6 +1002,22 @@ def generate_samples(
     finally:
         bar.close()
     return written
+
+
+def _refuse_personal_data_in_datasets(out: str | os.PathLike | None) -> None:
+    """Files with (fake) personnummer never go into the committed, served datasets folder."""
+    datasets = datasets_dir().resolve()
+    if out is None:
+        raise UsageError(
+            "--with-personal-data needs --out DIR outside the datasets folder "
+            f"({datasets}): those files hold personnummer and must never be committed"
+        )
+    target = Path(out).resolve()
+    if target == datasets or datasets in target.parents:
+        raise UsageError(
+            f"{out}: is inside the datasets folder ({datasets}); --with-personal-data writes "
+            "personnummer, so choose an --out folder outside it"
+        )
 
 
 # --- README -----------------------------------------------------------------------------------
