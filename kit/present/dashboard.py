@@ -74,7 +74,9 @@ _CARD_CSS = """
 .testlab-card .tgt{font-size:12px;color:#57606a}
 .testlab-card.ok{border-left:6px solid #1a7f37}
 .testlab-card.miss{border-left:6px solid #cf222e}
-.testlab-card .info{cursor:help;color:#0969da}
+.testlab-card .info{cursor:help;color:#0969da;display:inline-block;width:13px;height:13px;
+  border:1.5px solid #0969da;border-radius:50%;font:italic 600 10px/13px Georgia,serif;
+  text-align:center;margin-left:3px;vertical-align:1px}
 </style>
 """
 
@@ -92,7 +94,8 @@ def kpi_cards_html(kpis: Sequence[Kpi], lang: str = DEFAULT_LANG) -> str:
         info, title = "", ""
         if k.help:
             title = f' title="{html.escape(k.help)}"'
-            info = f' <span class="info" aria-label="{html.escape(k.help)}">ⓘ</span>'
+            # a letter in a CSS circle: the ⓘ character is missing from common fonts (DejaVu)
+            info = f' <span class="info" role="img" aria-label="{html.escape(k.help)}">i</span>'
         cards.append(
             f'<div class="testlab-card{state}"{title}><div class="lbl">{html.escape(k.label)}{info}</div>'
             f'<div class="val">{html.escape(k.formatted(lang))}</div>{target}</div>'
