@@ -421,7 +421,7 @@ class LeadTimeDashboard(Dashboard):
             Kpi(
                 self.t("leadtimes.kpi_fee"),
                 s["fee_reduction_sek"],
-                "kr",
+                "kr" if self.lang == "sv" else "SEK",
                 None,
                 "lower",
                 0,
