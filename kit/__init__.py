@@ -2,13 +2,15 @@
 
 Public API, grouped (imported lazily so ``import kit`` and the CLI start fast):
 
-Data        load_events, load_cases, load_log, load_sample, validate_file, synthesise
+Data        load_events, load_cases, load_log, load_sample, validate_file, synthesise,
+            datasets_dir
 Privacy     pseudonymise
 Lead times  case_metrics, summarise
 Process     variants, directly_follows, bottlenecks, monthly_trend, work_in_progress,
             process_map_svg
 Plans       read_plan, read_proposals, check_proposals
 Maps        offline_map, add_case_points, to_wgs84, map_html
+Charts      lead_time_histogram, monthly_trend_chart
 Runs        record, discover_labs, run_labs
 Labels      t
 """
@@ -30,6 +32,7 @@ _API: dict[str, str] = {
     "validate_file": "kit.data.loaders",
     "pseudonymise": "kit.data.privacy",
     "synthesise": "kit.samples.permits",
+    "datasets_dir": "kit.config",
     # lead times and process analytics
     "case_metrics": "kit.process.leadtime",
     "summarise": "kit.process.leadtime",
@@ -48,6 +51,9 @@ _API: dict[str, str] = {
     "to_wgs84": "kit.present.maps",
     "add_case_points": "kit.present.maps",
     "map_html": "kit.present.maps",
+    # charts (the dashboards' own, for exploration notebooks)
+    "lead_time_histogram": "kit.present.charts",
+    "monthly_trend_chart": "kit.present.charts",
     # runs and labels
     "record": "kit.labs.kpi",
     "discover_labs": "kit.labs.folders",

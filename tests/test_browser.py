@@ -7,6 +7,7 @@ to build/screenshots/ for people to look at.
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import struct
@@ -14,12 +15,13 @@ import urllib.error
 import urllib.request
 import zlib
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 import pytest
 
 from kit.labs.folders import discover_labs
-from kit.labs.site import VoilaServer
+from kit.labs.learning import ordered, read_piece
+from kit.labs.site import LEARN_URL, VoilaServer
 
 pytestmark = pytest.mark.browser
 
@@ -153,6 +155,11 @@ def test_dashboard_renders_without_errors_or_code_and_reacts_to_a_filter(
     assert "import kit" not in page.content()
     lab = next(lab for lab in LABS if lab.id == lab_id)
     assert page.locator("h1").first.inner_text().strip("¶ \n") == lab.title(lang)
+    # the "Lär dig" link above the filters leads to this lab's learning page
+    link = page.locator(".testlab-learn-link a").first
+    with urllib.request.urlopen(urljoin(page.url, link.get_attribute("href")), timeout=10) as r:
+        text = r.read().decode()
+    assert f"<title>{html.escape(read_piece(lab, lang).title)}</title>" in text
     # nothing (e.g. a wide process map) stretches the dashboard past the window
     widths = page.evaluate(
         "() => [document.querySelector('.testlab-output').scrollWidth,"
@@ -225,5 +232,51 @@ def test_server_refuses_datasets_and_manifests_but_serves_images(server):
         with pytest.raises(urllib.error.HTTPError) as exc:  # redirects are followed
             urllib.request.urlopen(url + path, timeout=10)
         assert exc.value.code in (403, 404), path
+    # nothing beside the learning pages is served through their static path (Voilà answers a
+    # path that climbs out of the template's static folder with an error, never the file)
+    for path in (
+        f"{LEARN_URL}/../../../../../events.csv",
+        f"{LEARN_URL}/sv/../../../../../../dashboards.json",
+        f"{LEARN_URL}/sv/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/events.csv",
+    ):
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            urllib.request.urlopen(url + path, timeout=10)
+        assert exc.value.code >= 400, path
     with urllib.request.urlopen(f"{url}voila/files/pixel.png", timeout=10) as resp:
         assert resp.status == 200 and resp.read().startswith(b"\x89PNG")
+
+
+def _learning_links(page) -> list[str]:
+    return page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_learning_page_lists_every_piece_in_order_and_every_link_resolves(server, page, lang):
+    """From the index to the learning page; every link on it and on each piece answers 200.
+
+    Runs after the dashboard tests (file order), so opening the dashboards through their links
+    only costs the preheated kernels already used.
+    """
+    url, _ = server
+    page.goto(url + f"?lang={lang}")
+    page.locator(".testlab-learn-link a").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.url.endswith(f"{LEARN_URL}/{lang}/index.html")
+    assert page.locator("html").get_attribute("lang") == lang
+    expected = [p for lab in ordered(LABS) if (p := read_piece(lab, lang))]
+    assert page.locator("a.piece").all_inner_texts() == [p.title for p in expected]
+    assert all(f"{p.minutes} min" in page.inner_text("body") for p in expected)
+    _shot(page, f"learn-index-{lang}")
+    links = set(_learning_links(page))
+    for p in expected:
+        page.goto(urljoin(page.url, f"{p.lab}.html"))
+        assert page.locator("h1").first.inner_text() == p.title
+        links |= set(_learning_links(page))
+        if p.lab == expected[0].lab:
+            _shot(page, f"learn-{p.lab}-{lang}")
+        page.go_back()
+    assert links and all(urlparse(u).hostname == "127.0.0.1" for u in links), links
+    for link in sorted(links):
+        with urllib.request.urlopen(link, timeout=RENDER_TIMEOUT_MS / 1000) as resp:
+            assert resp.status == 200, link
+    assert page.blocked == [] and page.js_errors == []

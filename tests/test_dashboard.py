@@ -98,5 +98,5 @@ def test_kpi_card_explains_itself():
     html = kpi_cards_html(
         [Kpi("Median", 41.0, "dagar", help="Mediantid från inkommen till beslut")]
     )
-    assert 'title="Mediantid från inkommen till beslut"' in html and "ⓘ" in html
-    assert "ⓘ" not in kpi_cards_html([Kpi("Median", 41.0, "dagar")])
+    assert 'title="Mediantid från inkommen till beslut"' in html and 'class="info"' in html
+    assert 'class="info"' not in kpi_cards_html([Kpi("Median", 41.0, "dagar")])

@@ -102,4 +102,29 @@ LABELS: dict[str, dict[str, str]] = {
         "sv": "Målen nås: mät igen efter nästa förändring för att se att nivån håller.",
         "en": "The targets are met: measure again after the next change to see the level holds.",
     },
+    # KPI card explanations (hover and info mark)
+    "leadtimes.help.within": {
+        "sv": "Andel av de beslutade ärendena där beslutet kom senast på tidsfristens sista dag. Tidsfristen är 10 veckor för lov och förhandsbesked, 4 veckor för anmälan (PBL 9 kap. 27 §), plus en eventuell förlängning. Klockan startar när ansökan kommer in – eller, om kommunen begär komplettering inom 3 veckor, när kompletteringen är klar. Mål: minst 95 %.",
+        "en": "Share of the decided cases whose decision came on or before the last day of the time limit. The limit is 10 weeks for permits and outline permission, 4 weeks for notifications (PBL 9:27), plus any extension. The clock starts when the application arrives – or, if the board orders a completion within 3 weeks, when the completion is done. Target: at least 95 %.",
+    },
+    "leadtimes.help.median": {
+        "sv": "Mediantiden i kalenderdagar från att ansökan kom in till beslut, för de beslutade ärendena i urvalet: hälften tog kortare tid, hälften längre. Räknas från inkomstdagen, inte från när klockan för tidsfristen startar.",
+        "en": "The median, in calendar days, from the day the application arrived to the decision, over the decided cases selected: half took less time, half took more. Counted from arrival, not from when the time-limit clock starts.",
+    },
+    "leadtimes.help.goal": {
+        "sv": "Smart Built Environments mål om 33 % kortare tid, läst som: mediantiden ska vara högst 0,67 × mediantiden för det första kalenderåret i data (samma ärendetyp). Kortet är grönt när målet nås.",
+        "en": "Smart Built Environment's goal of 33 % shorter time, read as: the median time must be at most 0.67 × the median of the first calendar year in the data (same case type). The card is green when the goal is met.",
+    },
+    "leadtimes.help.fee": {
+        "sv": "Summan av avgiftsreduktionerna (PBL 12 kap. 8 a §): avgiften sätts ned med en femtedel för varje påbörjad vecka efter tidsfristen, högst hela avgiften. Gäller ärenden som kom in från 2019-01-01.",
+        "en": "The sum of the fee reductions (PBL 12:8 a): the fee is reduced by one fifth for each started week past the time limit, at most the whole fee. Applies to cases received from 2019-01-01.",
+    },
+    "leadtimes.help.complete": {
+        "sv": "Andel av ärendena där ansökan var komplett när den kom in, alltså utan föreläggande om komplettering. Kompletta ansökningar ger kortare tid till beslut.",
+        "en": "Share of the cases whose application was complete on arrival, that is without a completion order. Complete applications mean a shorter time to decision.",
+    },
+    "leadtimes.help.n": {
+        "sv": "Antal ärenden som kom in under den valda perioden och har den valda ärendetypen, beslutade eller ej. Med få ärenden kan andelarna svänga mycket.",
+        "en": "Number of cases received in the chosen period with the chosen case type, decided or not. With few cases the shares can swing a lot.",
+    },
 }

@@ -157,4 +157,25 @@ LABELS: dict[str, dict[str, str]] = {
         "sv": "Inga bestämmelser kunde prövas för förslaget. Pröva manuellt.",
         "en": "No regulation could be checked for this proposal. Review manually.",
     },
+    # KPI card explanations (hover and info mark)
+    "plancheck.help.n_proposals": {
+        "sv": "Antal bygglovsförslag som prövats mot detaljplanen. Varje förslag är en fastighet med en eller flera byggnader.",
+        "en": "Number of building proposals checked against the detailed plan. Each proposal is a property with one or more buildings.",
+    },
+    "plancheck.help.share_auto_decided": {
+        "sv": "Godkända plus förslag med avvikelse, i procent av alla prövade förslag: de som avgjordes utan handläggarens bedömning. Mål: minst 50 %.",
+        "en": "Passed plus failed proposals as a share of all proposals checked: those decided without a case officer's judgement. Target: at least 50 %.",
+    },
+    "plancheck.help.share_pass": {
+        "sv": "Andel förslag där varje kontroll (användning, prickmark, byggnadsarea, höjder, fastighetsstorlek) uppfylls. Ett värde exakt på gränsen är godkänt.",
+        "en": "Share of proposals where every check (land use, prickmark, building area, heights, plot size) is met. A value exactly at the limit passes.",
+    },
+    "plancheck.help.share_fail": {
+        "sv": "Andel förslag där minst en kontroll bryter mot planen, t.ex. för hög nockhöjd eller byggnad på prickmark utöver toleransen. En avvikelse väger tyngre än manuell prövning.",
+        "en": "Share of proposals where at least one check breaks the plan, e.g. too high a ridge or a building on prickmark beyond the tolerance. A failure outweighs a manual review.",
+    },
+    "plancheck.help.share_manual": {
+        "sv": "Andel förslag som behöver en handläggares bedömning: ett värde saknas i förslaget, en bestämmelse tolkas inte automatiskt eller en byggnad når utanför planområdet.",
+        "en": "Share of proposals that need a case officer's judgement: a value is missing from the proposal, a regulation is not interpreted automatically, or a building reaches outside the plan area.",
+    },
 }

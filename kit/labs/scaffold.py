@@ -1,7 +1,10 @@
 """``testlab new NAME``: a new lab folder from ``templates/lab``.
 
 The new lab has a lab.yml, a notebook with a typed ``parameters`` cell, a Swedish intro and
-KPI recording, and runs at once with ``testlab run NAME``.
+KPI recording, and runs at once with ``testlab run NAME``. It also gets stubs of its learning
+pieces (``lar-dig.md``, ``learn.md``: headings to fill in to 500–900 words) and, with
+``explore=True``, ``utforska.ipynb``: an exploration notebook that loads, validates, computes
+and charts the sample data step by step, for the team to rewrite for their lab.
 """
 
 from __future__ import annotations
@@ -79,7 +82,13 @@ def render(path: Path, names: dict[str, str]) -> str:
     return _fill(text, names)
 
 
-def new_lab(name: str, *, title: str | None = None, root: Path | None = None) -> Path:
+#: the template's lab notebook (renamed to ``<name>.ipynb``) and its exploration notebook
+NOTEBOOK, EXPLORE = "notebook.ipynb", "utforska.ipynb"
+
+
+def new_lab(
+    name: str, *, title: str | None = None, root: Path | None = None, explore: bool = False
+) -> Path:
     """Create ``labs/<name>/`` and return its path.
 
     ``name`` is lower-case ASCII words joined by hyphens (it becomes a folder, a URL and a
@@ -99,8 +108,10 @@ def new_lab(name: str, *, title: str | None = None, root: Path | None = None) ->
     with tempfile.TemporaryDirectory(dir=root, prefix=f".{name}.") as tmp:
         staged = Path(tmp) / name
         staged.mkdir()
-        for path in source.iterdir():
-            dest = staged / (f"{name}.ipynb" if path.suffix == ".ipynb" else path.name)
+        for path in sorted(source.iterdir()):
+            if path.name == EXPLORE and not explore:
+                continue
+            dest = staged / (f"{name}.ipynb" if path.name == NOTEBOOK else path.name)
             dest.write_text(render(path, names), encoding="utf-8")
         shutil.move(str(staged), target)
     return target

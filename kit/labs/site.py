@@ -8,6 +8,11 @@ template inherits Voilà's ``lab`` template for the dashboards themselves.
 Production settings (:func:`voila_command`): no tracebacks shown to viewers, sources stripped,
 files served only when they are images (so datasets and manifests cannot be downloaded through
 the server), preheated kernels so a dashboard appears at once, idle kernels culled.
+
+The learning pages (:mod:`kit.labs.learning`, each lab's ``lar-dig.md`` / ``learn.md`` as
+HTML) go into the template's ``static/learn/<lang>/`` folder: Voilà serves a template's static
+files at ``voila/templates/testlab/static/``, so they are reachable without widening the file
+allowlist, and the index links to them.
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ from kit.labs.folders import Lab, discover_labs
 
 TEMPLATE = "testlab"
 SHARE = ".voila"  # hidden: not listed, not served
+#: the learning pages, under the template's static folder (served by Voilà as they are)
+LEARN = "learn"
+LEARN_URL = f"voila/templates/{TEMPLATE}/static/{LEARN}"
 IMAGES_ONLY = r".*\.(png|jpe?g|gif|svg|webp)$"
 
 
@@ -82,7 +90,11 @@ def publish(site: Path | None = None, labs: list[Lab] | None = None) -> list[Pub
                         lab.id, lang, name, lab.title(lang), lab.text("question", lang)
                     )
                 )
-        _write_template(staged / SHARE / "voila" / "templates" / TEMPLATE, boards)
+        folder = staged / SHARE / "voila" / "templates" / TEMPLATE
+        _write_template(folder, boards)
+        from kit.labs.learning import write_pages
+
+        write_pages(folder / "static" / LEARN, labs)
         (staged / "dashboards.json").write_text(
             json.dumps([b.__dict__ for b in boards], ensure_ascii=False, indent=1), encoding="utf-8"
         )
@@ -114,6 +126,8 @@ def index_html(boards: list[PublishedDashboard], lang: str) -> str:
         f'<main lang="{lang}"><h1>{html.escape(t("index.title", lang))}</h1>'
         f"<p>{html.escape(t('index.intro', lang))}</p>"
         f'<ul class="testlab-index">{"".join(items)}</ul>'
+        f'<p class="testlab-learn-link"><a href="{{{{ base_url }}}}{LEARN_URL}/{lang}/index.html">'
+        f"{html.escape(t('learn.index_link', lang))}</a></p>"
         f'<p class="lang-switch"><a href="{{{{ base_url }}}}?lang={other}">'
         f"{html.escape(t('index.other_language', lang))}</a></p>"
         f'<p class="note">{html.escape(t("common.synthetic_data", lang))}</p></main>'
@@ -133,6 +147,7 @@ li.testlab-dashboard{{background:#fff;border:1px solid #d0d7de;border-radius:8px
 li.testlab-dashboard a{{font-size:20px;font-weight:600;color:#0b5cad;text-decoration:none}}
 li.testlab-dashboard p{{margin:6px 0 0;color:#57606a}}
 .note{{color:#57606a;font-size:13px}}
+.testlab-learn-link a{{font-size:17px;color:#0b5cad}}
 </style>
 </head>
 <body>

@@ -12,6 +12,12 @@ the right thing where it runs:
   (voila-dashboards/voila#1428; reproduced here in about one page load in six);
 * under ``testlab run`` (``TESTLAB_BATCH=1``) it renders once, straight into the cell, so the
   executed notebook and its HTML report hold the figures themselves rather than widget state.
+
+Above the controls every dashboard links to its lab's learning piece ("Lär dig: hur läser jag
+sidan?", :meth:`Dashboard.learn_link_html`): the HTML page ``testlab serve`` publishes, or the
+Markdown file beside ``lab.yml`` in JupyterLab and batch reports. The lab is found from the view
+module's name (``kit.present.views.leadtimes`` → ``labs/lead-times``) unless the class sets
+``lab_id``; no view needs code of its own for it.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import html
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from kit.labels import DEFAULT_LANG, check_lang, number, t
 from kit.labs.kpi import BATCH_ENV
@@ -67,7 +74,9 @@ _CARD_CSS = """
 .testlab-card .tgt{font-size:12px;color:#57606a}
 .testlab-card.ok{border-left:6px solid #1a7f37}
 .testlab-card.miss{border-left:6px solid #cf222e}
-.testlab-card .info{cursor:help;color:#0969da}
+.testlab-card .info{cursor:help;color:#0969da;display:inline-block;width:13px;height:13px;
+  border:1.5px solid #0969da;border-radius:50%;font:italic 600 10px/13px Georgia,serif;
+  text-align:center;margin-left:3px;vertical-align:1px}
 </style>
 """
 
@@ -85,7 +94,8 @@ def kpi_cards_html(kpis: Sequence[Kpi], lang: str = DEFAULT_LANG) -> str:
         info, title = "", ""
         if k.help:
             title = f' title="{html.escape(k.help)}"'
-            info = f' <span class="info" aria-label="{html.escape(k.help)}">ⓘ</span>'
+            # a letter in a CSS circle: the ⓘ character is missing from common fonts (DejaVu)
+            info = f' <span class="info" role="img" aria-label="{html.escape(k.help)}">i</span>'
         cards.append(
             f'<div class="testlab-card{state}"{title}><div class="lbl">{html.escape(k.label)}{info}</div>'
             f'<div class="val">{html.escape(k.formatted(lang))}</div>{target}</div>'
@@ -93,8 +103,39 @@ def kpi_cards_html(kpis: Sequence[Kpi], lang: str = DEFAULT_LANG) -> str:
     return _CARD_CSS + '<div class="testlab-cards">' + "".join(cards) + "</div>"
 
 
+_LEARN_CSS = (
+    "<style>.testlab-learn-link{font:14px system-ui,-apple-system,'Segoe UI',sans-serif;"
+    "margin:2px 0 8px}.testlab-learn-link a{color:#0b5cad}</style>"
+)
+
+
+def learn_href(lab_id: str, lang: str, cwd: Path | None = None) -> str | None:
+    """Where a dashboard of ``lab_id`` finds its learning piece, seen from the kernel's folder.
+
+    In the site ``testlab serve`` publishes (the kernel runs in the site folder, which holds the
+    rendered pages), the HTML page relative to ``voila/render/``; elsewhere (JupyterLab, batch
+    reports) the Markdown file: its name when the kernel runs in the lab folder, else its
+    ``file:`` URI. None when the lab has no piece in that language.
+    """
+    from kit.config import labs_dir
+    from kit.labs.learning import FILES, page_name
+    from kit.labs.site import LEARN, SHARE, TEMPLATE
+
+    cwd = cwd or Path.cwd()
+    static = Path("templates") / TEMPLATE / "static" / LEARN / lang / page_name(lab_id)
+    if (cwd / SHARE / "voila" / static).is_file():
+        return "../" + static.as_posix()
+    md = labs_dir() / lab_id / FILES[lang]
+    if not md.is_file():
+        return None
+    return md.name if cwd.resolve() == md.parent.resolve() else md.resolve().as_uri()
+
+
 class Dashboard:
     """Base class of a lab's dashboard; see the module docstring."""
+
+    #: the lab folder this dashboard belongs to; None: found from the view module's name
+    lab_id: str | None = None
 
     def __init__(self, lang: str = DEFAULT_LANG) -> None:
         self.lang = check_lang(lang)
@@ -114,10 +155,39 @@ class Dashboard:
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
 
+    def lab(self) -> str | None:
+        """The id of this dashboard's lab: ``lab_id``, else the lab whose id without hyphens is
+        the view module's name (``leadtimes`` → ``lead-times``); None when there is none."""
+        if self.lab_id:
+            return self.lab_id
+        from kit.errors import KitError
+        from kit.labs.folders import discover_labs
+
+        module = type(self).__module__.rsplit(".", 1)[-1].replace("_", "")
+        try:
+            labs = discover_labs()
+        except KitError:
+            return None
+        return next((lab.id for lab in labs if lab.id.replace("-", "") == module), None)
+
+    def learn_link_html(self) -> str:
+        """The "Lär dig: hur läser jag sidan?" link to the lab's learning piece ("" if none)."""
+        lab = self.lab()
+        href = learn_href(lab, self.lang) if lab else None
+        if not href:
+            return ""
+        return (
+            f'{_LEARN_CSS}<p class="testlab-learn-link"><a href="{html.escape(href)}" '
+            f'target="_blank" rel="noopener">{html.escape(self.t("learn.dashboard_link"))}</a></p>'
+        )
+
     def render(self) -> None:
         """Display the content into the current cell (batch reports, JupyterLab)."""
         from IPython.display import HTML, display
 
+        link = self.learn_link_html()
+        if link:
+            display(HTML(link))
         for part in self.render_parts():
             display(HTML(part) if isinstance(part, str) else part)
 
@@ -140,7 +210,13 @@ class Dashboard:
             c.observe(self._on_change, names="value")
         self._output = w.HTML()
         self._output.add_class("testlab-output")
-        box = w.VBox([w.HBox(controls, layout=w.Layout(flex_flow="row wrap")), self._output])
+        box = w.VBox(
+            [
+                w.HTML(self.learn_link_html()),
+                w.HBox(controls, layout=w.Layout(flex_flow="row wrap")),
+                self._output,
+            ]
+        )
         self._refresh()
         display(box)
 

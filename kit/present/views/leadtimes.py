@@ -398,6 +398,7 @@ class LeadTimeDashboard(Dashboard):
                 "%",
                 100 * TARGET_SHARE,
                 "higher",
+                help=self.t("leadtimes.help.within"),
             ),
             Kpi(
                 self.t("leadtimes.kpi_median"),
@@ -406,6 +407,7 @@ class LeadTimeDashboard(Dashboard):
                 None,
                 "lower",
                 0,
+                help=self.t("leadtimes.help.median"),
             ),
             Kpi(
                 self.t("leadtimes.kpi_goal", year=base_year if base_year is not None else "–"),
@@ -414,16 +416,34 @@ class LeadTimeDashboard(Dashboard):
                 goal,
                 "lower",
                 0,
+                help=self.t("leadtimes.help.goal"),
             ),
-            Kpi(self.t("leadtimes.kpi_fee"), s["fee_reduction_sek"], "kr", None, "lower", 0),
+            Kpi(
+                self.t("leadtimes.kpi_fee"),
+                s["fee_reduction_sek"],
+                "kr" if self.lang == "sv" else "SEK",
+                None,
+                "lower",
+                0,
+                help=self.t("leadtimes.help.fee"),
+            ),
             Kpi(
                 self.t("leadtimes.kpi_complete"),
                 pct(s["share_complete_on_arrival"]),
                 "%",
                 None,
                 "higher",
+                help=self.t("leadtimes.help.complete"),
             ),
-            Kpi(self.t("leadtimes.kpi_n"), float(s["n_cases"]), "", None, "higher", 0),
+            Kpi(
+                self.t("leadtimes.kpi_n"),
+                float(s["n_cases"]),
+                "",
+                None,
+                "higher",
+                0,
+                help=self.t("leadtimes.help.n"),
+            ),
         ]
         return kpi_cards_html(kpis, self.lang)
 

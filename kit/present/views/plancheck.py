@@ -293,13 +293,37 @@ class PlanCheckDashboard(Dashboard):
 
     def _kpis_html(self, s: dict[str, Any]) -> str:
         kpis = [
-            Kpi(self.t("plancheck.kpi.n_proposals"), s["n_proposals"], decimals=0),
             Kpi(
-                self.t("plancheck.kpi.share_auto_decided"), s["share_auto_decided"], "%", target=50
+                self.t("plancheck.kpi.n_proposals"),
+                s["n_proposals"],
+                decimals=0,
+                help=self.t("plancheck.help.n_proposals"),
             ),
-            Kpi(self.t("plancheck.kpi.share_pass"), s["share_pass"], "%"),
-            Kpi(self.t("plancheck.kpi.share_fail"), s["share_fail"], "%"),
-            Kpi(self.t("plancheck.kpi.share_manual"), s["share_manual"], "%"),
+            Kpi(
+                self.t("plancheck.kpi.share_auto_decided"),
+                s["share_auto_decided"],
+                "%",
+                target=50,
+                help=self.t("plancheck.help.share_auto_decided"),
+            ),
+            Kpi(
+                self.t("plancheck.kpi.share_pass"),
+                s["share_pass"],
+                "%",
+                help=self.t("plancheck.help.share_pass"),
+            ),
+            Kpi(
+                self.t("plancheck.kpi.share_fail"),
+                s["share_fail"],
+                "%",
+                help=self.t("plancheck.help.share_fail"),
+            ),
+            Kpi(
+                self.t("plancheck.kpi.share_manual"),
+                s["share_manual"],
+                "%",
+                help=self.t("plancheck.help.share_manual"),
+            ),
         ]
         return kpi_cards_html(kpis, self.lang)
 
