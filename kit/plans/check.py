@@ -50,7 +50,7 @@ import shapely
 from kit.errors import PlanError
 from kit.labels import DEFAULT_LANG, check_lang, t
 from kit.plans.catalogue import USE
-from kit.plans.reader import Plan, Proposal, Proposals, Regulation
+from kit.plans.reader import Building, Plan, Proposal, Proposals, Regulation
 
 PASS, FAIL, MANUAL = "pass", "fail", "manual"
 STATUSES = (PASS, FAIL, MANUAL)
@@ -297,25 +297,52 @@ def check_proposals(
     or any iterable of :class:`~kit.plans.reader.Proposal` in the plan's CRS. ``tolerance_m`` (metres,
     ≥ 0) is how far a footprint may cross a boundary without counting. Messages are Swedish,
     or English with ``lang="en"``.
+
+    First every footprint is overlaid on the plan at once (:func:`_overlay`); then each proposal
+    gets its buildings' checks (:func:`_building_checks`) and its property's
+    (:func:`_property_checks`).
     """
     lang = check_lang(lang)
     if tolerance_m < 0:
         raise PlanError(f"tolerance must be zero or more metres, got {tolerance_m}")
-    if isinstance(proposals, Proposals):
-        if proposals.crs != plan.crs:
-            raise PlanError(
-                f"proposals are in {proposals.crs} but the plan is in {plan.crs}; "
-                "reproject the proposals to the plan's system",
-                file=proposals.source,
-            )
+    _require_plan_crs(plan, proposals)
     items = list(proposals)
     ctx = _Context(lang, tolerance_m)
-    regs = plan.regulations
-    rgeoms = plan.geometries
-    tree = plan.tree
-    area_key = plan.area_keys
+    overlay = _overlay(plan, items, tolerance_m)
+    return [_check_proposal(ctx, plan, overlay, p, prop) for p, prop in enumerate(items)]
 
-    # --- all buildings and properties at once --------------------------------------------
+
+def _require_plan_crs(plan: Plan, proposals: Proposals | Iterable[Proposal]) -> None:
+    """Proposals read from a file must be in the plan's coordinate system."""
+    if isinstance(proposals, Proposals) and proposals.crs != plan.crs:
+        raise PlanError(
+            f"proposals are in {proposals.crs} but the plan is in {plan.crs}; "
+            "reproject the proposals to the plan's system",
+            file=proposals.source,
+        )
+
+
+@dataclass
+class _Overlay:
+    """Every building and property of a run overlaid on the plan's regulations."""
+
+    owners: list[tuple[int, Building]]  # (proposal index, building), in order
+    buildings_of: dict[int, list[int]]  # proposal index → its positions in ``owners``
+    # building position → (regulation, overlap area, overlap area of the shrunk building)
+    on_building: dict[int, list[tuple[int, float, float]]]
+    # proposal index → (regulation on its property, overlap area with the property)
+    on_property: dict[int, list[tuple[int, float]]]
+    outside_area: np.ndarray  # per building: area outside the plan
+    outside_shrunk: np.ndarray  # the same for the shrunk building
+
+
+def _overlay(plan: Plan, items: list[Proposal], tolerance_m: float) -> _Overlay:
+    """All buildings and properties at once: which regulations each overlaps, by how much,
+    and how much of each building lies outside the plan area.
+
+    A regulation counts on a property when the property shrunk by the tolerance overlaps it
+    (by more than ``AREA_EPS``), or, for a line or point regulation, touches it."""
+    regs, rgeoms, tree = plan.regulations, plan.geometries, plan.tree
     owners = [(p, b) for p, prop in enumerate(items) for b in prop.buildings]
     bgeoms = np.array([b.geometry for _, b in owners], dtype=object)
     pgeoms = np.array([prop.property for prop in items], dtype=object)
@@ -338,113 +365,126 @@ def check_proposals(
         if p_shrunk[k] > AREA_EPS or (not regs[r].is_area and p_touch[k]):
             on_property[int(p_i[k])].append((r, float(p_full[k])))
 
-    shapely.prepare(plan.geometry)
-    inside = shapely.within(bgeoms, plan.geometry) if len(bgeoms) else np.array([], dtype=bool)
-    outside_area = np.zeros(len(bgeoms))
-    outside_shrunk = np.zeros(len(bgeoms))
-    if len(bgeoms) and not inside.all():
-        idx = np.flatnonzero(~inside)
-        outside_area[idx] = shapely.area(shapely.difference(bgeoms[idx], plan.geometry))
-        outside_shrunk[idx] = shapely.area(shapely.difference(beroded[idx], plan.geometry))
-
+    outside_area, outside_shrunk = _outside(plan.geometry, bgeoms, beroded)
     buildings_of: dict[int, list[int]] = defaultdict(list)
     for k, (p, _) in enumerate(owners):
         buildings_of[p].append(k)
+    return _Overlay(owners, buildings_of, on_building, on_property, outside_area, outside_shrunk)
 
-    results = []
-    for p, prop in enumerate(items):
-        pid = prop.proposal_id
-        checks: list[Check] = []
-        prop_regs = {r: area for r, area in on_property.get(p, [])}
-        prickmarks = [r for r in prop_regs if regs[r].rule and regs[r].rule.rule == "prickmark"]
-        built_in: dict[int, float] = defaultdict(float)  # regulation → summed footprint inside
 
-        for k in buildings_of.get(p, []):
-            building = owners[k][1]
-            stands_on = []
-            overlap = {}
-            for r, full, shrunk in on_building.get(k, []):
-                overlap[r] = full
-                built_in[r] += full
-                if shrunk > AREA_EPS:
-                    stands_on.append(r)
-            if outside_shrunk[k] > AREA_EPS:
-                checks.append(
-                    Check(
-                        "outside_plan",
-                        MANUAL,
-                        _round(outside_area[k]),
-                        0.0,
-                        ctx.t(
-                            "plancheck.msg.outside_plan",
-                            subject=ctx.subject(building.id, pid),
-                            measured=ctx.num(outside_area[k]),
-                        ),
-                        "m²",
-                        building.id,
-                    )
-                )
-            use_regs = [regs[r] for r in stands_on if regs[r].typ == USE]
-            if use_regs:
-                checks.append(_land_use_check(ctx, building, use_regs, area_key, pid))
-            elif outside_shrunk[k] <= AREA_EPS:
-                checks.append(
-                    Check(
-                        "land_use",
-                        MANUAL,
-                        building.anvandning,
-                        None,
-                        ctx.t(
-                            "plancheck.msg.use_none",
-                            subject=ctx.subject(building.id, pid),
-                            measured=building.anvandning or "–",
-                        ),
-                        "",
-                        building.id,
-                    )
-                )
-            for r in sorted(set(prickmarks) | {r for r in stands_on if _is_prickmark(regs[r])}):
-                checks.append(
-                    _prickmark_check(
-                        ctx, regs[r], building.id, overlap.get(r, 0.0), r in stands_on, pid
-                    )
-                )
-            for r in stands_on:
-                rule = regs[r].rule
-                if rule and rule.attribute in ("nockhojd", "totalhojd"):
-                    measured = getattr(building, rule.attribute)
-                    checks.append(_limit_check(ctx, regs[r], measured, pid, building.id))
+def _outside(area, geoms, eroded) -> tuple[np.ndarray, np.ndarray]:
+    """(area of each geometry outside ``area``, the same for its eroded form); zero for those
+    within it, which are most and are found with one prepared ``within``."""
+    shapely.prepare(area)
+    inside = shapely.within(geoms, area) if len(geoms) else np.array([], dtype=bool)
+    full = np.zeros(len(geoms))
+    shrunk = np.zeros(len(geoms))
+    if len(geoms) and not inside.all():
+        idx = np.flatnonzero(~inside)
+        full[idx] = shapely.area(shapely.difference(geoms[idx], area))
+        shrunk[idx] = shapely.area(shapely.difference(eroded[idx], area))
+    return full, shrunk
 
-        for r, prop_area in prop_regs.items():
-            reg = regs[r]
-            rule = reg.rule
-            if rule is None:
-                checks.append(
-                    Check(
-                        "unknown_regulation",
-                        MANUAL,
-                        None,
-                        None,
-                        ctx.t("plancheck.msg.unknown", quote=ctx.quote([reg])),
-                        "",
-                        None,
-                        reg.id,
-                    )
-                )
-            elif rule.attribute == "building_area":
-                checks.append(_limit_check(ctx, reg, built_in.get(r, 0.0), pid))
-            elif rule.attribute == "building_area_pct":
-                pct = 100.0 * built_in.get(r, 0.0) / prop_area
-                checks.append(_limit_check(ctx, reg, pct, pid))
-            elif rule.attribute == "plot_area":
-                checks.append(_limit_check(ctx, reg, float(prop.property.area), pid))
 
-        if not checks:
-            checks.append(
-                Check("no_checks", MANUAL, None, None, ctx.t("plancheck.msg.no_checks"), "")
-            )
-        results.append(ProposalResult(pid, verdict(c.status for c in checks), checks, prop))
-    return results
+def _check_proposal(
+    ctx: _Context, plan: Plan, ov: _Overlay, p: int, prop: Proposal
+) -> ProposalResult:
+    """The checks of proposal ``p`` (its buildings', then its property's) and its verdict;
+    ``no_checks`` (manual) when nothing applied."""
+    pid = prop.proposal_id
+    prop_regs = {r: area for r, area in ov.on_property.get(p, [])}
+    built_in: dict[int, float] = defaultdict(float)  # regulation → summed footprint inside
+    checks: list[Check] = []
+    for k in ov.buildings_of.get(p, []):
+        for r, full, _ in ov.on_building.get(k, []):
+            built_in[r] += full
+        checks += _building_checks(ctx, plan, ov, k, prop_regs, pid)
+    checks += _property_checks(ctx, plan, prop, prop_regs, built_in)
+    if not checks:
+        checks.append(Check("no_checks", MANUAL, None, None, ctx.t("plancheck.msg.no_checks"), ""))
+    return ProposalResult(pid, verdict(c.status for c in checks), checks, prop)
+
+
+def _building_checks(
+    ctx: _Context, plan: Plan, ov: _Overlay, k: int, prop_regs: dict[int, float], pid: str
+) -> list[Check]:
+    """One building's checks: outside the plan, land use, prickmark, heights.
+
+    The building stands on a regulation's area when its shrunk footprint overlaps it. Every
+    prickmark on the property is checked, also one the building does not reach (a pass)."""
+    regs = plan.regulations
+    building = ov.owners[k][1]
+    hits = ov.on_building.get(k, [])
+    overlap = {r: full for r, full, _ in hits}
+    stands_on = [r for r, _, shrunk in hits if shrunk > AREA_EPS]
+    outside = ov.outside_shrunk[k] > AREA_EPS
+    checks = []
+    if outside:
+        checks.append(_outside_plan_check(ctx, building.id, float(ov.outside_area[k]), pid))
+    use_regs = [regs[r] for r in stands_on if regs[r].typ == USE]
+    if use_regs:
+        checks.append(_land_use_check(ctx, building, use_regs, plan.area_keys, pid))
+    elif not outside:
+        checks.append(_no_land_use_check(ctx, building, pid))
+    prickmarks = {r for r in prop_regs if _is_prickmark(regs[r])}
+    for r in sorted(prickmarks | {r for r in stands_on if _is_prickmark(regs[r])}):
+        checks.append(
+            _prickmark_check(ctx, regs[r], building.id, overlap.get(r, 0.0), r in stands_on, pid)
+        )
+    for r in stands_on:
+        rule = regs[r].rule
+        if rule and rule.attribute in ("nockhojd", "totalhojd"):
+            measured = getattr(building, rule.attribute)
+            checks.append(_limit_check(ctx, regs[r], measured, pid, building.id))
+    return checks
+
+
+def _property_checks(
+    ctx: _Context,
+    plan: Plan,
+    prop: Proposal,
+    prop_regs: dict[int, float],
+    built_in: dict[int, float],
+) -> list[Check]:
+    """The property's checks, one per regulation on it: byggnadsarea (m², or % of the
+    property's area within the regulation's area), fastighetsstorlek, and the regulations the
+    kit does not interpret (manual)."""
+    pid = prop.proposal_id
+    checks = []
+    for r, prop_area in prop_regs.items():
+        reg = plan.regulations[r]
+        rule = reg.rule
+        if rule is None:
+            msg = ctx.t("plancheck.msg.unknown", quote=ctx.quote([reg]))
+            checks.append(Check("unknown_regulation", MANUAL, None, None, msg, "", None, reg.id))
+        elif rule.attribute == "building_area":
+            checks.append(_limit_check(ctx, reg, built_in.get(r, 0.0), pid))
+        elif rule.attribute == "building_area_pct":
+            pct = 100.0 * built_in.get(r, 0.0) / prop_area
+            checks.append(_limit_check(ctx, reg, pct, pid))
+        elif rule.attribute == "plot_area":
+            checks.append(_limit_check(ctx, reg, float(prop.property.area), pid))
+    return checks
+
+
+def _outside_plan_check(ctx: _Context, building: str, area: float, pid: str) -> Check:
+    """A building reaching outside the plan area: manual, the part outside is not checked."""
+    msg = ctx.t(
+        "plancheck.msg.outside_plan",
+        subject=ctx.subject(building, pid),
+        measured=ctx.num(area),
+    )
+    return Check("outside_plan", MANUAL, _round(area), 0.0, msg, "m²", building)
+
+
+def _no_land_use_check(ctx: _Context, building: Building, pid: str) -> Check:
+    """A building inside the plan that stands on no användningsbestämmelse: manual."""
+    msg = ctx.t(
+        "plancheck.msg.use_none",
+        subject=ctx.subject(building.id, pid),
+        measured=building.anvandning or "–",
+    )
+    return Check("land_use", MANUAL, building.anvandning, None, msg, "", building.id)
 
 
 def _is_prickmark(reg: Regulation) -> bool:
