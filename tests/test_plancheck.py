@@ -318,14 +318,10 @@ def test_english_messages_quote_swedish_wording():
     )
 
 
-def test_crs_mismatch_and_bad_tolerance():
-    plan = make_plan()
-    props = proposal((5, 10, 25, 30))
-    props.crs = "EPSG:3007"
-    with pytest.raises(PlanError, match="proposals are in EPSG:3007 but the plan is in EPSG:3006"):
-        check_proposals(plan, props)
+def test_bad_tolerance():
+    # issue 16: proposals in another CRS are reprojected now (tests/test_plan_crs.py)
     with pytest.raises(PlanError, match="tolerance must be zero or more"):
-        check_proposals(plan, proposal((5, 10, 25, 30)), tolerance_m=-0.1)
+        check_proposals(make_plan(), proposal((5, 10, 25, 30)), tolerance_m=-0.1)
 
 
 def test_several_proposals_json_and_summary():
