@@ -336,6 +336,8 @@ def _to_shape(geoms: list[dict], where: str, file: str):
     for g in geoms:
         try:
             s = shape(g)
+        except RecursionError:
+            raise  # reported as too deeply nested by the caller
         except Exception as exc:  # shapely raises several types for malformed coordinates
             raise PlanError(
                 f"{where}: malformed {g.get('type')} geometry: {exc}", file=file
