@@ -384,29 +384,12 @@ def _overlay(plan: Plan, items: list[Proposal], tolerance_m: float) -> _Overlay:
 
     A regulation counts on a property when the property shrunk by the tolerance overlaps it
     (by more than ``AREA_EPS``), or, for a line or point regulation, touches it."""
-    regs, rgeoms, tree = plan.regulations, plan.geometries, plan.tree
     parts = _parts(items)
     bgeoms = np.array([part.geometry for part in parts], dtype=object)
     pgeoms = np.array([prop.property for prop in items], dtype=object)
     beroded = _erode(bgeoms, tolerance_m)
-    peroded = _erode(pgeoms, tolerance_m)
-
-    b_i, b_r, b_full, b_shrunk = _pair_areas(tree, bgeoms, beroded, rgeoms)
-    p_i, p_r, p_full, p_shrunk = _pair_areas(tree, pgeoms, peroded, rgeoms)
-    # line or point regulations count on a property when they reach its shrunk interior
-    p_touch = (
-        shapely.intersects(peroded[p_i], rgeoms[p_r]) if len(p_i) else np.array([], dtype=bool)
-    )
-
-    on_building: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
-    for k in range(len(b_i)):
-        on_building[int(b_i[k])].append((int(b_r[k]), float(b_full[k]), float(b_shrunk[k])))
-    on_property: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for k in range(len(p_i)):
-        r = int(p_r[k])
-        if p_shrunk[k] > AREA_EPS or (not regs[r].is_area and p_touch[k]):
-            on_property[int(p_i[k])].append((r, float(p_full[k])))
-
+    on_building = _on_buildings(plan, bgeoms, beroded)
+    on_property = _on_properties(plan, pgeoms, _erode(pgeoms, tolerance_m))
     outside_area, outside_shrunk = _outside(plan.geometry, bgeoms, beroded)
     own = pgeoms[np.array([part.proposal for part in parts], dtype=np.int64)]
     off_area, off_shrunk = _outside(own, bgeoms, beroded)
@@ -423,6 +406,30 @@ def _overlay(plan: Plan, items: list[Proposal], tolerance_m: float) -> _Overlay:
         off_area,
         off_shrunk,
     )
+
+
+def _on_buildings(plan: Plan, geoms, eroded) -> dict[int, list[tuple[int, float, float]]]:
+    """Building position → (regulation, overlap area, overlap area of the shrunk building)
+    for every regulation the building intersects."""
+    b_i, b_r, b_full, b_shrunk = _pair_areas(plan.tree, geoms, eroded, plan.geometries)
+    out: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
+    for k in range(len(b_i)):
+        out[int(b_i[k])].append((int(b_r[k]), float(b_full[k]), float(b_shrunk[k])))
+    return out
+
+
+def _on_properties(plan: Plan, geoms, eroded) -> dict[int, list[tuple[int, float]]]:
+    """Proposal index → (regulation, overlap area with the property) for every regulation on
+    the property: the shrunk property overlaps its area, or reaches a line or point one."""
+    regs, rgeoms = plan.regulations, plan.geometries
+    p_i, p_r, p_full, p_shrunk = _pair_areas(plan.tree, geoms, eroded, rgeoms)
+    touch = shapely.intersects(eroded[p_i], rgeoms[p_r]) if len(p_i) else np.array([], dtype=bool)
+    out: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for k in range(len(p_i)):
+        r = int(p_r[k])
+        if p_shrunk[k] > AREA_EPS or (not regs[r].is_area and touch[k]):
+            out[int(p_i[k])].append((r, float(p_full[k])))
+    return out
 
 
 def _outside(area, geoms, eroded) -> tuple[np.ndarray, np.ndarray]:
