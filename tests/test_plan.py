@@ -8,7 +8,7 @@ import pytest
 
 from kit.errors import PlanError
 from kit.plans.catalogue import ATTRIBUTION, CATALOGUE_FILE, load_catalogue, parse_decimal
-from kit.plans.reader import normalise_crs, read_plan, read_proposals
+from kit.plans.reader import PlanWarning, normalise_crs, read_plan, read_proposals
 from kit.samples.plans import (
     plan_collection,
     proposal_collection,
@@ -326,16 +326,19 @@ def test_read_proposals_groups_by_proposal_id():
     assert [x.id for x in b.buildings] == ["B-1", "B-2"] and b.buildings[0].nockhojd is None
 
 
-def test_proposal_crs_defaults_to_sweref_and_must_match_plan():
+def test_proposal_crs_defaults_to_sweref_and_must_be_known():
+    # issue 16: a proposal in another system than the plan's is reprojected, not refused
+    # (tests/test_plan_crs.py); these toy coordinates are no place in Sweden, which is said
     data = _props(proposal_features("A", rect(0, 0, 20, 20), []))
     del data["crs"]
-    assert read_proposals(data).crs == "EPSG:3006"
-    with pytest.raises(PlanError, match="EPSG:3007 differs from the plan's EPSG:3006"):
-        read_proposals(
-            _props(proposal_features("A", rect(0, 0, 20, 20), []), "EPSG:3007"), crs="EPSG:3006"
-        )
+    with pytest.warns(PlanWarning, match="lie outside Sweden"):
+        assert read_proposals(data).crs == "EPSG:3006"
     with pytest.raises(PlanError, match="unknown coordinate system"):
         read_proposals(_props(proposal_features("A", rect(0, 0, 20, 20), []), "EPSG:1"))
+    with pytest.raises(PlanError, match="not projected in metres"):
+        read_proposals(
+            _props(proposal_features("A", rect(0, 0, 20, 20), []), "EPSG:2227")
+        )  # US feet
 
 
 def test_missing_proposal_id_names_the_feature(tmp_path):

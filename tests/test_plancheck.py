@@ -15,6 +15,7 @@ from kit.plans.check import (
     PASS,
     check_proposals,
     format_number,
+    results_frame,
     results_json,
     summarise,
     verdict,
@@ -318,14 +319,10 @@ def test_english_messages_quote_swedish_wording():
     )
 
 
-def test_crs_mismatch_and_bad_tolerance():
-    plan = make_plan()
-    props = proposal((5, 10, 25, 30))
-    props.crs = "EPSG:3007"
-    with pytest.raises(PlanError, match="proposals are in EPSG:3007 but the plan is in EPSG:3006"):
-        check_proposals(plan, props)
+def test_bad_tolerance():
+    # issue 16: proposals in another CRS are reprojected now (tests/test_plan_crs.py)
     with pytest.raises(PlanError, match="tolerance must be zero or more"):
-        check_proposals(plan, proposal((5, 10, 25, 30)), tolerance_m=-0.1)
+        check_proposals(make_plan(), proposal((5, 10, 25, 30)), tolerance_m=-0.1)
 
 
 def test_several_proposals_json_and_summary():
@@ -378,3 +375,103 @@ def test_several_proposals_json_and_summary():
 )
 def test_format_number(value, lang, text):
     assert format_number(value, lang) == text
+
+
+# --- multi-part buildings and the property boundary (issue 16) -----------------------------
+
+
+def multipart(*boxes: tuple) -> dict:
+    return {"type": "MultiPolygon", "coordinates": [rect(*b)["coordinates"] for b in boxes]}
+
+
+def proposal_with(prop_box, geometry: dict, **attrs):
+    features = proposal_features("P", rect(*prop_box), [{"geometry": geometry, **attrs}])
+    return read_proposals(proposal_collection(features))
+
+
+def test_multipart_building_is_checked_part_by_part():
+    plan = make_plan((NOCK, WEST, 8.5), (PCT, WEST, 25), prickmark=True)
+    # property 40 × 30 = 1 200 m² in B; part 1 10 × 10 clear of the prickmark, part 2
+    # 10 × 10 from y = 2, so 10 × 3 = 30 m² on the prickmark strip (y 0–5)
+    props = proposal_with(
+        (5, 0, 45, 30), multipart((10, 10, 20, 20), (30, 2, 40, 12)), anvandning="B", nockhojd=7
+    )
+    res = run(plan, props)
+    prick = [c for c in res.checks if c.rule == "prickmark"]
+    assert [(c.part, c.status, c.measured) for c in prick] == [(1, PASS, 0.0), (2, FAIL, 30.0)]
+    assert prick[1].building == "P-1"
+    assert prick[1].message.startswith("Byggnad P-1, del 2 av 2: 30 m² står på mark där")
+    assert [(c.part, c.status) for c in res.checks if c.rule == "land_use"] == [
+        (1, PASS),
+        (2, PASS),
+    ]
+    assert [c.part for c in res.checks if c.rule == "max_ridge_height"] == [1, 2]
+    # the building area sums the parts: 200 m² of 1 200 m²
+    assert only(res, "max_building_area_pct").measured == pytest.approx(16.667, abs=1e-3)
+    assert only(res, "max_building_area_pct").part is None
+    assert res.verdict == FAIL
+    json_checks = results_json([res])["proposals"][0]["checks"]
+    assert [c.get("part") for c in json_checks if c["rule"] == "prickmark"] == [1, 2]
+    en = run(plan, props, lang="en")
+    assert [c for c in en.checks if c.rule == "prickmark"][1].message.startswith(
+        "Building P-1, part 2 of 2: 30 m² stands on land where"
+    )
+    frame = results_frame([res], "sv")
+    assert "P-1, del 2" in set(frame["Byggnad"])
+
+
+def test_multipart_building_across_two_use_areas_names_the_failing_part():
+    plan = make_plan()
+    # part 1 on B (x < 50), part 2 on C/K (x > 50): a B building is allowed only on part 1
+    props = proposal_with(
+        (30, 10, 80, 40), multipart((35, 15, 45, 25), (60, 15, 70, 25)), anvandning="B"
+    )
+    res = run(plan, props)
+    uses = [(c.part, c.status, c.allowed) for c in res.checks if c.rule == "land_use"]
+    assert uses == [(1, PASS, "B"), (2, FAIL, "C, K")]
+    assert res.verdict == FAIL
+
+
+def test_one_part_multipolygon_is_an_ordinary_building():
+    res = run(
+        make_plan(), proposal_with((5, 10, 25, 30), multipart((10, 15, 20, 25)), anvandning="B")
+    )
+    assert only(res, "land_use").part is None and res.verdict == PASS
+    assert only(res, "land_use").message.startswith("Byggnad P-1: ")
+
+
+@pytest.mark.parametrize(
+    ("x1", "tolerance", "status", "outside"),
+    [
+        (30, 0.1, FAIL, 50.0),  # 5 × 10 m beyond x = 25
+        (25.05, 0.1, None, None),  # 5 cm over the line: within the tolerance
+        (25.05, 0.0, FAIL, 0.5),  # … but not without one
+        (25, 0.0, None, None),  # on the boundary
+    ],
+)
+def test_building_over_the_property_boundary_fails(x1, tolerance, status, outside):
+    plan = make_plan()
+    props = proposal((5, 10, 25, 30), {"box": (10, 15, x1, 25), "anvandning": "B"})
+    res = run(plan, props, tolerance_m=tolerance)
+    found = [c for c in res.checks if c.rule == "outside_property"]
+    if status is None:
+        assert not found and res.verdict == PASS
+        return
+    (check,) = found
+    assert (check.status, check.measured, check.allowed, check.unit) == (FAIL, outside, 0.0, "m²")
+    assert check.building == "P-1" and res.verdict == FAIL
+    assert check.message.startswith(
+        f"Byggnad P-1: {format_number(outside)} m² ligger utanför fastigheten"
+    )
+
+
+def test_part_of_a_multipart_building_over_the_property_boundary_is_named():
+    plan = make_plan()
+    # property x 5–25; part 2 reaches to x = 28: 3 × 10 = 30 m² outside
+    props = proposal_with(
+        (5, 10, 25, 40), multipart((8, 12, 14, 20), (18, 25, 28, 35)), anvandning="B"
+    )
+    res = run(plan, props)
+    (check,) = [c for c in res.checks if c.rule == "outside_property"]
+    assert (check.part, check.measured) == (2, 30.0)
+    assert check.message.startswith("Byggnad P-1, del 2 av 2: 30 m² ligger utanför fastigheten")

@@ -21,9 +21,13 @@ def register(sub) -> None:
         help="check building proposals against a digital detailed plan (Detaljplan 4.1)",
         description="Check each proposal in PROPOSALS (GeoJSON: fastighet + byggnad features "
         "with proposal_id) against PLAN (Lantmäteriet's Detaljplan 4.1 JSON, or plain GeoJSON "
-        "regulations): land use, prickmark, största byggnadsarea (%% and m²), högsta nock- and "
-        "totalhöjd, minsta fastighetsstorlek. Each check is pass, fail or manual (manuell "
+        "regulations): land use, prickmark, största byggnadsarea (% and m²), högsta nock- and "
+        "totalhöjd, minsta fastighetsstorlek, buildings over the property boundary (each part of a "
+        "multi-part building on its own). Each check is pass, fail or manual (manuell "
         "prövning); a proposal fails if any check fails, else is manual if any check is. "
+        "Proposals in another coordinate system than the plan's (a SWEREF 99 zone, WGS 84) "
+        "are reprojected; without a crs member they are SWEREF 99 TM, or WGS 84 (with a "
+        "warning) when their numbers are longitude/latitude in Sweden. Files must be UTF-8. "
         "Exit 0 when the check ran, whatever the verdicts; 1 when a file is invalid; 2 when "
         "a file is missing.",
     )
@@ -50,13 +54,23 @@ def register(sub) -> None:
 
 def run(args) -> int:
     import json
+    import sys
+    import warnings
 
     from kit.cli._inputs import require_file
     from kit.plans.check import check_files, results_json
+    from kit.plans.reader import PlanWarning
 
     require_file(args.plan, "plan file")
     require_file(args.proposals, "proposals file")
-    results = check_files(args.plan, args.proposals, tolerance_m=args.tolerance, lang=args.lang)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PlanWarning)
+        results = check_files(args.plan, args.proposals, tolerance_m=args.tolerance, lang=args.lang)
+    for w in caught:  # ours as one line each; anything else as Python shows it
+        if issubclass(w.category, PlanWarning):
+            print(f"testlab plancheck: warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     if args.json:
         print(json.dumps(results_json(results), ensure_ascii=False, indent=2))
     else:

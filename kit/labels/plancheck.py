@@ -78,6 +78,10 @@ LABELS: dict[str, dict[str, str]] = {
     "plancheck.rule.min_plot_size": {"sv": "Minsta fastighetsstorlek", "en": "Minimum plot size"},
     "plancheck.rule.max_plot_size": {"sv": "Största fastighetsstorlek", "en": "Maximum plot size"},
     "plancheck.rule.outside_plan": {"sv": "Utanför planområdet", "en": "Outside the plan area"},
+    "plancheck.rule.outside_property": {
+        "sv": "Utanför fastigheten",
+        "en": "Outside the property",
+    },
     "plancheck.rule.unknown_regulation": {
         "sv": "Ej tolkad bestämmelse",
         "en": "Regulation not interpreted",
@@ -97,6 +101,11 @@ LABELS: dict[str, dict[str, str]] = {
     "plancheck.quote": {"sv": "”{text}”", "en": "“{text}”"},
     "plancheck.subject.building": {"sv": "Byggnad {id}", "en": "Building {id}"},
     "plancheck.subject.proposal": {"sv": "Förslag {id}", "en": "Proposal {id}"},
+    "plancheck.subject.part": {
+        "sv": "Byggnad {id}, del {part} av {parts}",
+        "en": "Building {id}, part {part} of {parts}",
+    },
+    "plancheck.part": {"sv": "{id}, del {part}", "en": "{id}, part {part}"},
     "plancheck.msg.limit_ok": {
         "sv": "{subject}: {what} {measured} {unit} uppfyller {quote}.",
         "en": "{subject}: {what} {measured} {unit} complies with {quote}.",
@@ -148,6 +157,10 @@ LABELS: dict[str, dict[str, str]] = {
     "plancheck.msg.outside_plan": {
         "sv": "{subject}: {measured} m² ligger utanför planområdet och prövas inte mot planen. Pröva manuellt.",
         "en": "{subject}: {measured} m² lies outside the plan area and is not checked against the plan. Review manually.",
+    },
+    "plancheck.msg.outside_property": {
+        "sv": "{subject}: {measured} m² ligger utanför fastigheten (mer än toleransen {tolerance} m över fastighetsgränsen); en byggnad ska stå på den egna fastigheten.",
+        "en": "{subject}: {measured} m² lies outside the property (beyond the {tolerance} m tolerance over the property boundary); a building must stand on its own property.",
     },
     "plancheck.msg.unknown": {
         "sv": "Bestämmelsen {quote} gäller på fastigheten men tolkas inte automatiskt. Pröva manuellt.",

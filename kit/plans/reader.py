@@ -16,8 +16,14 @@ A regulation is recognised through Boverket's catalogue (:mod:`kit.plans.catalog
 taken from ``bestammelsevarde`` ([{datatyp, variabelvarde, vardetyp, enhet}]) or, failing that,
 from the wording (Swedish decimal comma: ``8,5``). When both give a value they must agree.
 
-**Proposals** (förslag) are a GeoJSON FeatureCollection (CRS from the legacy ``crs`` member,
-default EPSG:3006). Each feature has ``properties.proposal_id`` and ``properties.role``:
+**Proposals** (förslag) are a GeoJSON FeatureCollection. Their coordinate system is the
+legacy ``crs`` member: SWEREF 99 TM, another SWEREF 99 zone (EPSG:3007–3018) or any metric
+system pyproj knows, or WGS 84 (``urn:ogc:def:crs:OGC:1.3:CRS84``, EPSG:4326; x = longitude);
+proposals in a system other than the plan's are reprojected to it with pyproj. Without a
+``crs`` member they are SWEREF 99 TM, unless every coordinate lies outside SWEREF 99 TM's
+bounds for Sweden and inside Sweden's longitude/latitude box: then they are WGS 84 (what
+RFC 7946 GeoJSON, which has no ``crs`` member, always is) and are reprojected, with a
+:class:`PlanWarning` saying so. Each feature has ``properties.proposal_id`` and ``properties.role``:
 ``fastighet`` (the property polygon) or ``byggnad`` (a building footprint with ``anvandning``,
 a land-use letter such as ``B``, and optional ``nockhojd`` and ``totalhojd`` in metres). A
 proposal may have several buildings; several fastighet polygons are joined.
@@ -26,13 +32,21 @@ Every problem raises :class:`kit.errors.PlanError` naming the file and the featu
 in ``features``, 0-based, and its id): invalid or self-intersecting geometry, an unknown or
 non-metric CRS, a missing ``proposal_id``, a plan whose användningsbestämmelser leave part of the
 plan area uncovered (national validation rule, 10 cm tolerance).
+
+Files must be UTF-8 (JSON is, RFC 8259; a byte-order mark is allowed, and UTF-16 with one):
+another encoding is refused with the line of the first byte that is not UTF-8, rather than
+guessed, since a wrong guess (Latin-1 and Windows-1252 decode any bytes) would silently change
+the wordings regulations are recognised by. JSON nested deeper than Python's recursion limit
+(about 1,000 levels; GeoJSON needs fewer than 20) is refused with one line too.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -45,6 +59,7 @@ from kit.errors import PlanError
 from kit.plans.catalogue import PROPERTY, USE, Catalogue, Entry, Rule, load_catalogue, parse_decimal
 
 MEDIA_TYPE = "application/vnd.lm.detaljplan.v4+json"
+WGS84 = "OGC:CRS84"  # WGS 84 longitude, latitude: what RFC 7946 GeoJSON without a crs member is
 COVERAGE_TOLERANCE_M = 0.1  # Lantmäteriet's validation: regulations cover the plan area
 
 _FEATURE_TYPES = {"användningsbestämmelse": USE, "egenskapsbestämmelse": PROPERTY}
@@ -166,6 +181,18 @@ class Proposals:
     def __len__(self) -> int:
         return len(self.items)
 
+    def to_crs(self, crs: str) -> Proposals:
+        """The proposals reprojected to ``crs`` (themselves when already in it)."""
+        crs = normalise_crs(crs, file=self.source) or DEFAULT_CRS
+        if crs == self.crs:
+            return self
+        return Proposals(_reproject(self.items, self.crs, crs, self.source), crs, self.source)
+
+
+class PlanWarning(UserWarning):
+    """Issued when a plan or proposals file is read on an assumption the user should know of
+    (the CLI prints it as one line)."""
+
 
 # --- reading helpers --------------------------------------------------------------------------
 
@@ -174,22 +201,18 @@ def _load(source: Source, what: str) -> tuple[dict, str]:
     """JSON object and a display name from a path, raw bytes or an already-parsed dict."""
     if isinstance(source, dict):
         data, name = source, "<data>"
-    elif isinstance(source, bytes | bytearray):
-        name = "<upload>"
-        text = bytes(source).decode("utf-8-sig", errors="replace")
     else:
-        name = str(source)
-        try:
-            text = Path(source).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise PlanError(f"{what} file not found", file=name) from None
-        except OSError as exc:
-            raise PlanError(f"cannot read {what}: {exc.strerror}", file=name) from None
-    if not isinstance(source, dict):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise PlanError(f"not JSON: {exc.msg} (line {exc.lineno})", file=name) from None
+        if isinstance(source, bytes | bytearray):
+            name, raw = "<upload>", bytes(source)
+        else:
+            name = str(source)
+            try:
+                raw = Path(source).read_bytes()
+            except FileNotFoundError:
+                raise PlanError(f"{what} file not found", file=name) from None
+            except OSError as exc:
+                raise PlanError(f"cannot read {what}: {exc.strerror}", file=name) from None
+        data = _parse_json(_decode(raw, name), name)
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise PlanError(f"expected a GeoJSON FeatureCollection as {what}", file=name)
     if not isinstance(data.get("features"), list):
@@ -197,13 +220,58 @@ def _load(source: Source, what: str) -> tuple[dict, str]:
     return data, name
 
 
+def _decode(raw: bytes, name: str) -> str:
+    """The text of a JSON file: UTF-8 (a byte-order mark is allowed), or UTF-16 with a BOM.
+
+    Any other encoding is refused rather than guessed (JSON is UTF-8, RFC 8259): a Latin-1
+    file decodes without error as Windows-1252 or as Latin-1, but wrongly if it is neither,
+    and a wrong guess would silently change wordings the catalogue matches on."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # reported below as not UTF-8
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        byte = raw[exc.start]
+        try:
+            char = bytes([byte]).decode("cp1252")
+            guess = f" ({char!r} in Latin-1/Windows-1252: the file looks Latin-1 encoded)"
+        except UnicodeDecodeError:
+            guess = ""
+        raise PlanError(
+            f"not UTF-8: byte 0x{byte:02X} cannot be decoded{guess}; "
+            "GeoJSON must be UTF-8 (RFC 8259): save the file as UTF-8",
+            file=name,
+            row=line,
+        ) from None
+
+
+def _parse_json(text: str, name: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanError(f"not JSON: {exc.msg} (line {exc.lineno})", file=name) from None
+    except RecursionError:
+        raise PlanError(_TOO_DEEP, file=name) from None
+
+
+_TOO_DEEP = (
+    "JSON nested too deeply to read (more than about 1,000 levels of arrays or objects; "
+    "a GeoJSON file needs fewer than 20)"
+)
+
+
 def _where(index: int, feature_id: object) -> str:
     return f"feature {index}" + (f" (id {feature_id!r})" if feature_id not in (None, "") else "")
 
 
 @cache
-def _checked_crs(code: str) -> str | None:
-    """Error text when ``code`` is unknown or not in metres, else None."""
+def _checked_crs(code: str, geographic: bool = False) -> str | None:
+    """Error text when ``code`` is unknown or not in metres (nor, with ``geographic``, in
+    degrees of longitude and latitude), else None."""
     from pyproj import CRS
     from pyproj.exceptions import CRSError
 
@@ -212,19 +280,24 @@ def _checked_crs(code: str) -> str | None:
     except CRSError:
         return f"unknown coordinate system {code!r}"
     units = {a.unit_name for a in crs.axis_info}
+    if geographic and crs.is_geographic and units <= {"degree", "metre"}:
+        return None
     if not crs.is_projected or units - {"metre"}:
         return (
             f"coordinate system {code!r} is not projected in metres; "
             "expected SWEREF 99 TM (EPSG:3006) or a SWEREF 99 zone"
+            + (", or WGS 84 (EPSG:4326, OGC:CRS84) to be reprojected" if geographic else "")
         )
     return None
 
 
-def normalise_crs(value: object, *, file: str = "<data>") -> str | None:
+def normalise_crs(value: object, *, file: str = "<data>", geographic: bool = False) -> str | None:
     """``"EPSG:3006"`` from ``EPSG:3006``, ``urn:ogc:def:crs:EPSG::3006``,
-    ``http://www.opengis.net/def/crs/EPSG/0/3006``, a legacy GeoJSON ``crs`` member, or None.
+    ``http://www.opengis.net/def/crs/EPSG/0/3006``, a legacy GeoJSON ``crs`` member, or None;
+    ``"OGC:CRS84"`` from ``urn:ogc:def:crs:OGC:1.3:CRS84``.
 
-    Raises PlanError for a CRS that is unknown or not projected in metres."""
+    Raises PlanError for a CRS that is unknown or not projected in metres (with
+    ``geographic``, one in longitude/latitude degrees such as WGS 84 is accepted too)."""
     if value is None:
         return None
     if isinstance(value, dict):
@@ -234,7 +307,9 @@ def normalise_crs(value: object, *, file: str = "<data>") -> str | None:
     text = str(value).strip()
     m = re.search(r"EPSG(?:/\d+/|::?|:)(\d+)\s*$", text, re.IGNORECASE)
     code = f"EPSG:{m.group(1)}" if m else text
-    problem = _checked_crs(code)
+    if re.search(r"OGC(?:/[\d.]+/|:[\d.]*:|:)CRS84$", code, re.IGNORECASE):
+        code = WGS84
+    problem = _checked_crs(code, geographic)
     if problem:
         raise PlanError(problem, file=file)
     return code
@@ -261,6 +336,8 @@ def _to_shape(geoms: list[dict], where: str, file: str):
     for g in geoms:
         try:
             s = shape(g)
+        except RecursionError:
+            raise  # reported as too deeply nested by the caller
         except Exception as exc:  # shapely raises several types for malformed coordinates
             raise PlanError(
                 f"{where}: malformed {g.get('type')} geometry: {exc}", file=file
@@ -369,7 +446,17 @@ def read_plan(
     :data:`COVERAGE_TOLERANCE_M` (10 cm) of one.
     """
     data, file = _load(source, "plan")
-    catalogue = catalogue or load_catalogue()
+    try:
+        plan = _plan_from(data, file, catalogue or load_catalogue())
+    except RecursionError:
+        raise PlanError(_TOO_DEEP, file=file) from None
+    if check_coverage:
+        _check_coverage(plan)
+    return plan
+
+
+def _plan_from(data: dict, file: str, catalogue: Catalogue) -> Plan:
+    """The plan of a parsed Detaljplan 4.1 (or plain GeoJSON) FeatureCollection."""
     crs_value = data.get("koordinatsystemPlan") or data.get("crs")
     plan_feature: tuple[int, dict] | None = None
     regulations: list[Regulation] = []
@@ -422,7 +509,7 @@ def read_plan(
     )
     if area.geom_type not in ("Polygon", "MultiPolygon"):
         raise PlanError(f"{_where(pi, pf.get('id'))}: plangeometri must be a polygon", file=file)
-    plan = Plan(
+    return Plan(
         geometry=area,
         crs=crs,
         regulations=regulations,
@@ -432,9 +519,6 @@ def read_plan(
         municipality=str(pprops.get("kommun") or ""),
         skipped=skipped,
     )
-    if check_coverage:
-        _check_coverage(plan)
-    return plan
 
 
 def _check_coverage(plan: Plan) -> None:
@@ -471,21 +555,33 @@ def _height(props: dict, key: str, where: str, file: str) -> float | None:
 def read_proposals(source: Source, *, crs: str | None = None) -> Proposals:
     """Read and validate building proposals (a GeoJSON FeatureCollection, see the module docs).
 
-    ``source`` is a path, bytes or parsed JSON. When ``crs`` (the plan's) is given, the file's
-    coordinate system must be the same; otherwise it is only checked to be known and metric.
+    ``source`` is a path, bytes or parsed JSON. ``crs`` is the coordinate system wanted (the
+    plan's): proposals in another one are reprojected to it with pyproj. Without ``crs`` they
+    stay in the file's system, except that longitude/latitude go to SWEREF 99 TM (the checks
+    measure in metres). The file's system is its ``crs`` member (any metric system pyproj
+    knows, or WGS 84); without one, see :func:`_undeclared_crs`.
     """
     data, file = _load(source, "proposals")
-    file_crs = normalise_crs(data.get("crs"), file=file) or DEFAULT_CRS
-    if crs is not None and normalise_crs(crs, file=file) != file_crs:
-        raise PlanError(
-            f"coordinate system {file_crs} differs from the plan's {crs}; "
-            "reproject the proposals to the plan's system",
-            file=file,
-        )
+    try:
+        declared = normalise_crs(data.get("crs"), file=file, geographic=True)
+        wanted = normalise_crs(crs, file=file) if crs is not None else None
+        items = _proposal_items(data["features"], file)
+        file_crs = declared or _undeclared_crs(items, file, wanted or DEFAULT_CRS)
+        target = wanted or (DEFAULT_CRS if _is_geographic(file_crs) else file_crs)
+        if file_crs != target:
+            items = _reproject(items, file_crs, target, file)
+    except RecursionError:
+        raise PlanError(_TOO_DEEP, file=file) from None
+    return Proposals(items, crs=target, source=file)
+
+
+def _proposal_items(features: list, file: str) -> list[Proposal]:
+    """The proposals of a file, in order of first appearance: each its fastighet polygons
+    joined and its buildings."""
     order: list[str] = []
     properties: dict[str, list] = {}
     buildings: dict[str, list[Building]] = {}
-    for i, feature in enumerate(data["features"]):
+    for i, feature in enumerate(features):
         if not isinstance(feature, dict):
             raise PlanError(f"feature {i}: expected a GeoJSON Feature object", file=file)
         props = feature.get("properties") or {}
@@ -536,4 +632,113 @@ def read_proposals(source: Source, *, crs: str | None = None) -> Proposals:
         items.append(Proposal(pid, prop, buildings[pid]))
     if not items:
         raise PlanError("no proposals (the FeatureCollection is empty)", file=file)
-    return Proposals(items, crs=file_crs, source=file)
+    return items
+
+
+# SWEREF 99 TM's area of use (Sweden, onshore and offshore) in its own metres, and in WGS 84
+# longitude/latitude; from pyproj's EPSG database.
+SWEDEN_SWEREF99TM = (181_896.0, 6_090_353.0, 1_086_313.0, 7_689_479.0)
+SWEDEN_LONLAT = (10.03, 54.96, 24.17, 69.07)
+
+
+def _undeclared_crs(items: list[Proposal], file: str, target: str) -> str:
+    """The coordinate system of a file without a ``crs`` member: SWEREF 99 TM (EPSG:3006),
+    the kit's default, unless the coordinates cannot be SWEREF 99 TM in Sweden.
+
+    Coordinates that all lie outside SWEREF 99 TM's bounds for Sweden but inside Sweden's
+    longitude/latitude box are WGS 84 (as RFC 7946 GeoJSON, which has no ``crs`` member,
+    always is): they are read as such, reprojected to ``target`` and a :class:`PlanWarning`
+    says so. Coordinates that fit neither stay SWEREF 99 TM, with a warning that they lie
+    outside Sweden."""
+    x0, y0, x1, y1 = shapely.total_bounds(_geometries(items))
+    if _within((x0, y0, x1, y1), SWEDEN_SWEREF99TM):
+        return DEFAULT_CRS
+    if _within((x0, y0, x1, y1), SWEDEN_LONLAT):
+        warnings.warn(
+            f"{file}: the file has no crs member and its coordinates (x {x0:g} to {x1:g}, "
+            f"y {y0:g} to {y1:g}) cannot be SWEREF 99 TM metres in Sweden but are longitude "
+            f"and latitude in Sweden: read as WGS 84 (as RFC 7946 GeoJSON is) and reprojected "
+            f"to {target}; add "
+            '"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}} '
+            "to the file to say so",
+            PlanWarning,
+            stacklevel=3,
+        )
+        return WGS84
+    warnings.warn(
+        f"{file}: the file has no crs member, so SWEREF 99 TM (EPSG:3006) is assumed, but its "
+        f"coordinates (x {x0:g} to {x1:g}, y {y0:g} to {y1:g}) lie outside Sweden in it; "
+        "give the file's coordinate system in a crs member",
+        PlanWarning,
+        stacklevel=3,
+    )
+    return DEFAULT_CRS
+
+
+def _within(bounds: tuple, box: tuple) -> bool:
+    x0, y0, x1, y1 = bounds
+    return box[0] <= x0 and x1 <= box[2] and box[1] <= y0 and y1 <= box[3]
+
+
+def _geometries(items: list[Proposal]) -> list:
+    """Every geometry of the proposals: each property, then each building, in order."""
+    return [p.property for p in items] + [b.geometry for p in items for b in p.buildings]
+
+
+@cache
+def _is_geographic(code: str) -> bool:
+    from pyproj import CRS
+
+    return CRS.from_user_input(code).is_geographic
+
+
+@cache
+def _transformer(source: str, target: str):
+    from pyproj import Transformer
+
+    return Transformer.from_crs(source, target, always_xy=True)  # GeoJSON is x, y: E N / lon lat
+
+
+def _reproject(items: list[Proposal], source: str, target: str, file: str) -> list[Proposal]:
+    """Copies of the proposals with every geometry reprojected from ``source`` to ``target``
+    (pyproj, GeoJSON's x/y axis order); PlanError when a geometry cannot be (outside the
+    systems' area, or no longer valid)."""
+    import numpy as np
+
+    transformer = _transformer(source, target)
+
+    def move(xy):
+        return np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+
+    geoms = np.array(_geometries(items), dtype=object)
+    moved = shapely.transform(geoms, move)
+    ok = np.isfinite(shapely.bounds(moved)).all(axis=1) & shapely.is_valid(moved)
+    if not ok.all():
+        k = int(np.flatnonzero(~ok)[0])
+        what = _describe(items, k)
+        raise PlanError(
+            f"{what} cannot be reprojected from {source} to {target} (outside the area of "
+            "the coordinate systems, or invalid after reprojection)",
+            file=file,
+        )
+    out, k = [], len(items)
+    for i, p in enumerate(items):
+        buildings = []
+        for b in p.buildings:
+            buildings.append(replace(b, geometry=moved[k]))
+            k += 1
+        out.append(Proposal(p.proposal_id, moved[i], buildings))
+    return out
+
+
+def _describe(items: list[Proposal], k: int) -> str:
+    """Names the ``k``-th geometry of :func:`_geometries`."""
+    if k < len(items):
+        return f"the fastighet of proposal {items[k].proposal_id!r}"
+    k -= len(items)
+    for p in items:
+        if k < len(p.buildings):
+            b = p.buildings[k]
+            return f"{_where(b.index, b.id)} of proposal {p.proposal_id!r}"
+        k -= len(p.buildings)
+    return "a geometry"  # pragma: no cover

@@ -461,6 +461,10 @@ def _inputs(events: Any, names: list[str]) -> _Inputs:
     )
 
 
+# Every activity case_metrics reads, in the column order of its first-date table.
+_READS = [*_FIRST_OF, "supplement_received", "deadline_extended"]
+
+
 def case_metrics(
     events: pd.DataFrame | EventLog,
     cases: pd.DataFrame | None = None,
@@ -487,93 +491,238 @@ def case_metrics(
     open or without a deadline), ``days_late, weeks_late_started, fee_reduction_share,
     fee_reduction_sek, open`` (no decided date and not withdrawn), ``days_left`` (open cases:
     deadline − as_of; negative means already late), ``flags`` (``; ``-separated notes).
-    """
-    names = [*_FIRST_OF, "supplement_received", "deadline_extended"]
-    inp = _inputs(events, names)
-    case_ids = inp.case_ids
-    n = len(case_ids)
-    n_act = len(names)
-    # from here on only the events this function reads (a quarter of a permit log is not)
-    rel = np.flatnonzero(inp.act >= 0)
-    codes, act, day = inp.codes[rel], inp.act[rel], inp.days(rel)
 
-    # first date of each (case, activity): one scatter-min over all relevant events
-    key = codes * n_act + act
+    Each step below is a function whose docstring states its rule.
+    """
+    inp = _inputs(events, _READS)
+    ev = _read_events(inp)
+    first = _first_dates(ev, len(inp.case_ids))
+    kind = _case_types(inp, cases)
+    dates = _key_dates(first, kind)
+    clock_start = _clock_start(ev, dates)
+    original = _original_deadline(clock_start, kind.limit, holiday_shift)
+    ext = _extension(ev, inp, kind.limit, original)
+    deadline = _deadline(clock_start, kind.limit, ext.applied, holiday_shift)
+    late = _lateness(dates, deadline)
+    state = _open_cases(first, dates.decided, deadline, as_of)
+    flags = _flags(kind, dates, clock_start, original, ext, state)
+    return _table(inp.case_ids, first, kind, dates, clock_start, ext, deadline, late, state, flags)
+
+
+@dataclass
+class _Events:
+    """The events case_metrics reads (a quarter of a permit log is not), as arrays."""
+
+    rows: np.ndarray  # their positions among the input's events
+    case: np.ndarray  # case code
+    act: np.ndarray  # index into _READS
+    day: np.ndarray  # local calendar day number
+
+    def of(self, activity: str) -> np.ndarray:
+        """Mask of the events of ``activity``."""
+        return self.act == _READS.index(activity)
+
+
+@dataclass
+class _Kind:
+    """Case type and what follows from it, per case."""
+
+    ctype: np.ndarray  # code of the case type
+    types: np.ndarray  # case type per code
+    fee: np.ndarray  # fee_sek, NaN when unknown
+    limit: np.ndarray  # time limit in weeks
+    received: np.ndarray  # received day from the cases table (NaN without one)
+
+    @property
+    def is_anmalan(self) -> np.ndarray:
+        return (self.types == "anmalan")[self.ctype]
+
+
+@dataclass
+class _KeyDates:
+    """The day numbers of each case's key events (NaN when missing)."""
+
+    received: np.ndarray
+    complete: np.ndarray
+    decided: np.ndarray  # decision; startbesked for anmälan
+    completion_requested: np.ndarray  # the first completion order
+    order_in_time: np.ndarray  # that order came within 21 days of arrival
+
+
+@dataclass
+class _Extension:
+    """The extensions of each case's time limit."""
+
+    count: np.ndarray  # deadline_extended events
+    first_day: np.ndarray  # day of the first one (NaN: none)
+    weeks_given: np.ndarray  # its weeks (the limit when not recorded)
+    applies: np.ndarray  # it came on or before the original deadline
+    applied: np.ndarray  # weeks added to the limit (0 when none applies)
+
+
+@dataclass
+class _Lateness:
+    days: np.ndarray  # days past the deadline (0 when in time)
+    weeks: np.ndarray  # started weeks past it
+    fee_share: np.ndarray  # share of the fee reduced
+    within: Any  # nullable boolean array, NA without a verdict
+
+
+@dataclass
+class _State:
+    withdrawn: np.ndarray
+    is_open: np.ndarray
+    days_left: np.ndarray
+
+
+def _read_events(inp: _Inputs) -> _Events:
+    """Only the events of the activities in ``_READS``, with their local day numbers."""
+    rows = np.flatnonzero(inp.act >= 0)
+    return _Events(rows, inp.codes[rows], inp.act[rows], inp.days(rows))
+
+
+def _first_dates(ev: _Events, n: int) -> dict[str, np.ndarray]:
+    """First day of each (case, activity): one scatter-min over all events read; NaN for none."""
+    n_act = len(_READS)
+    key = ev.case * n_act + ev.act
     first = np.full(n * n_act, np.inf)
-    np.minimum.at(first, key, day)
+    np.minimum.at(first, key, ev.day)
     first[np.isinf(first)] = np.nan
     first = first.reshape(n, n_act)
-    col = {name: first[:, i] for i, name in enumerate(names)}
+    return {name: first[:, i] for i, name in enumerate(_READS)}
 
-    # case types as small codes: per-type rules are looked up in tables of a few entries
-    ctype, types, fee, cases_received = _case_attributes(case_ids, cases, inp)
+
+def _case_types(inp: _Inputs, cases: pd.DataFrame | None) -> _Kind:
+    """Case type, fee and time limit per case: 10 weeks for lov and förhandsbesked, 4 for
+    anmälan, 10 (the lov rules) for a type that is missing or not recognised.
+
+    Case types are small codes: per-type rules are looked up in tables of a few entries."""
+    ctype, types, fee, cases_received = _case_attributes(inp.case_ids, cases, inp)
     limit = np.array([LIMIT_WEEKS.get(t, DEFAULT_LIMIT_WEEKS) for t in types], dtype=np.int64)
-    limit = limit[ctype]
-    is_anm = (types == "anmalan")[ctype]
+    return _Kind(ctype, types, fee, limit[ctype], cases_received)
 
-    received = col["received"]
-    received = np.where(np.isnan(received), cases_received, received)
-    complete = col["complete"]
-    decided = np.where(is_anm, col["start_clearance"], col["decision"])
-    creq = col["completion_requested"]
-    order_in_time = (creq - received) <= COMPLETION_ORDER_DAYS  # NaN compares False
 
-    # last supplement between the first completion order and the complete date; exports without
-    # `complete` events bound it by the decision instead
-    bound = np.where(np.isnan(complete), decided, complete)
-    sup_mask = act == names.index("supplement_received")
-    sup_case = codes[sup_mask]
-    sup_day = day[sup_mask]
-    ok = (sup_day <= bound[sup_case]) & (sup_day >= creq[sup_case])
-    last_sup = np.full(n, -np.inf)
+def _key_dates(first: dict[str, np.ndarray], kind: _Kind) -> _KeyDates:
+    """Received (from the events, else the cases table), complete, decided (the decision; for
+    anmälan the startbesked), the first completion order and whether it came within 21 days
+    after arrival (day 21 counts, day 22 does not)."""
+    received = np.where(np.isnan(first["received"]), kind.received, first["received"])
+    creq = first["completion_requested"]
+    return _KeyDates(
+        received=received,
+        complete=first["complete"],
+        decided=np.where(kind.is_anmalan, first["start_clearance"], first["decision"]),
+        completion_requested=creq,
+        order_in_time=(creq - received) <= COMPLETION_ORDER_DAYS,  # NaN compares False
+    )
+
+
+def _clock_start(ev: _Events, dates: _KeyDates) -> np.ndarray:
+    """The day the time limit starts: the received day; after a completion order within
+    21 days, the day the defect was remedied instead — the last ``supplement_received`` on or
+    after the first order and on or before ``complete`` (on or before the decision when the
+    log has no ``complete``), else ``complete`` itself. NaN when a timely order was never met."""
+    bound = np.where(np.isnan(dates.complete), dates.decided, dates.complete)
+    is_sup = ev.of("supplement_received")
+    sup_case = ev.case[is_sup]
+    sup_day = ev.day[is_sup]
+    ok = (sup_day <= bound[sup_case]) & (sup_day >= dates.completion_requested[sup_case])
+    last_sup = np.full(len(bound), -np.inf)
     np.maximum.at(last_sup, sup_case[ok], sup_day[ok])
     last_sup[np.isinf(last_sup)] = np.nan
-    remedied = np.where(np.isnan(last_sup), complete, last_sup)
-    clock_start = np.where(order_in_time, remedied, received)
+    remedied = np.where(np.isnan(last_sup), dates.complete, last_sup)
+    return np.where(dates.order_in_time, remedied, dates.received)
 
+
+def _original_deadline(
+    clock_start: np.ndarray, limit: np.ndarray, holiday_shift: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """(clock start + limit, the same moved to the next working day with ``holiday_shift``):
+    the deadline before any extension, and the day an extension must come by."""
     base = clock_start + 7 * limit
-    base_shifted = next_working_day(base) if holiday_shift else base
+    return base, (next_working_day(base) if holiday_shift else base)
 
-    # extensions: the first one per case (by time) counts if dated on or before the deadline
-    ext_mask = act == names.index("deadline_extended")
-    ext_case = codes[ext_mask]
-    n_ext = np.bincount(ext_case, minlength=n)
-    ext_first_day = np.full(n, np.nan)
-    ext_first_weeks = np.full(n, np.nan)
-    if ext_mask.any():
-        ext_ts = inp.instants(rel[ext_mask])
-        weeks_col = inp.extension_weeks(rel[ext_mask])
+
+def _extension(
+    ev: _Events, inp: _Inputs, limit: np.ndarray, original: tuple[np.ndarray, np.ndarray]
+) -> _Extension:
+    """The extension applied: the first ``deadline_extended`` event of the case (by time; the
+    same instant keeps file order) counts when dated on or before the original deadline, with
+    its ``extension_weeks`` (the limit itself when missing), also when longer than the limit."""
+    n = len(limit)
+    is_ext = ev.of("deadline_extended")
+    ext_case = ev.case[is_ext]
+    first_day = np.full(n, np.nan)
+    first_weeks = np.full(n, np.nan)
+    if is_ext.any():
+        ext_ts = inp.instants(ev.rows[is_ext])
+        weeks_col = inp.extension_weeks(ev.rows[is_ext])
         order = np.lexsort((ext_ts, ext_case))  # stable: same instant keeps file order
         oc = ext_case[order]
         is_first = np.ones(len(oc), dtype=bool)
         is_first[1:] = oc[1:] != oc[:-1]
         fidx = order[is_first]
-        ext_first_day[ext_case[fidx]] = day[ext_mask][fidx]
-        ext_first_weeks[ext_case[fidx]] = weeks_col[fidx]
-    ext_weeks_given = np.where(np.isnan(ext_first_weeks), limit, ext_first_weeks)
-    ext_applies = ext_first_day <= base_shifted  # NaN (no extension or no clock) → False
-    ext_applied = np.where(ext_applies, ext_weeks_given, 0.0)
-    deadline = clock_start + 7 * (limit + ext_applied)
-    if holiday_shift:
-        deadline = next_working_day(deadline)
+        first_day[ext_case[fidx]] = ev.day[is_ext][fidx]
+        first_weeks[ext_case[fidx]] = weeks_col[fidx]
+    weeks_given = np.where(np.isnan(first_weeks), limit, first_weeks)
+    applies = first_day <= original[1]  # NaN (no extension or no clock) → False
+    return _Extension(
+        count=np.bincount(ext_case, minlength=n),
+        first_day=first_day,
+        weeks_given=weeks_given,
+        applies=applies,
+        applied=np.where(applies, weeks_given, 0.0),
+    )
 
-    withdrawn = ~np.isnan(col["withdrawn"])
-    is_open = np.isnan(decided) & ~withdrawn
+
+def _deadline(
+    clock_start: np.ndarray, limit: np.ndarray, extension: np.ndarray, holiday_shift: bool
+) -> np.ndarray:
+    """Clock start + limit + the extension applied, in weeks; with ``holiday_shift`` moved to
+    the next working day. A decision on the deadline day is in time."""
+    deadline = clock_start + 7 * (limit + extension)
+    return next_working_day(deadline) if holiday_shift else deadline
+
+
+def _lateness(dates: _KeyDates, deadline: np.ndarray) -> _Lateness:
+    """Days late (decided − deadline, at least 0), started weeks late and the fee reduction:
+    one fifth of the fee per started week, at most the whole fee, none for cases received
+    before 2019-01-01. Only for cases with both a decided date and a deadline."""
+    decided = dates.decided
     has_verdict = ~np.isnan(decided) & ~np.isnan(deadline)
-    late = np.where(has_verdict, np.maximum(decided - deadline, 0.0), np.nan)
-    weeks_late = np.ceil(late / 7)
-    share = np.minimum(weeks_late * FEE_REDUCTION_PER_WEEK, 1.0)
-    covered = received >= _day_number(FEE_REDUCTION_FROM)
+    days = np.where(has_verdict, np.maximum(decided - deadline, 0.0), np.nan)
+    weeks = np.ceil(days / 7)
+    share = np.minimum(weeks * FEE_REDUCTION_PER_WEEK, 1.0)
+    covered = dates.received >= _day_number(FEE_REDUCTION_FROM)
     share = np.where(has_verdict & ~covered, 0.0, share)
     within = pd.array(np.where(has_verdict, decided <= deadline, False), dtype="boolean")
     within[~has_verdict] = pd.NA
+    return _Lateness(days, weeks, share, within)
 
+
+def _open_cases(
+    first: dict[str, np.ndarray], decided: np.ndarray, deadline: np.ndarray, as_of: Any
+) -> _State:
+    """Withdrawn cases, open cases (no decided date, not withdrawn) and their days left until
+    the deadline on ``as_of`` (default today; negative means already late)."""
+    withdrawn = ~np.isnan(first["withdrawn"])
+    is_open = np.isnan(decided) & ~withdrawn
     as_of_day = _today() if as_of is None else _day_number(as_of)
-    days_left = np.where(is_open, deadline - as_of_day, np.nan)
+    return _State(withdrawn, is_open, np.where(is_open, deadline - as_of_day, np.nan))
 
-    completion_days = complete - received
-    coa = (completion_days == 0) & np.isnan(creq)
 
+def _flags(
+    kind: _Kind,
+    dates: _KeyDates,
+    clock_start: np.ndarray,
+    original: tuple[np.ndarray, np.ndarray],
+    ext: _Extension,
+    state: _State,
+) -> pd.Index | np.ndarray:
+    """The notes on each case, ``; ``-separated (empty when none)."""
+    ctype, types = kind.ctype, kind.types
+    received, decided, creq = dates.received, dates.decided, dates.completion_requested
+    in_time = dates.order_in_time
     notes = [
         ((types == UNKNOWN_TYPE)[ctype], "case type unknown, lov rules used"),
         (
@@ -581,55 +730,74 @@ def case_metrics(
             "case type not recognised, lov rules used",
         ),
         (np.isnan(received), "no received date"),
-        (~np.isnan(creq) & ~order_in_time & ~np.isnan(received), "completion order after 21 days"),
-        (order_in_time & np.isnan(clock_start), "completion ordered, never complete"),
+        (~np.isnan(creq) & ~in_time & ~np.isnan(received), "completion order after 21 days"),
+        (in_time & np.isnan(clock_start), "completion ordered, never complete"),
         (
-            order_in_time & np.isnan(complete) & ~np.isnan(clock_start),
+            in_time & np.isnan(dates.complete) & ~np.isnan(clock_start),
             "no complete event, clock from last supplement",
         ),
-        (ext_applies & (ext_weeks_given > limit), "extension longer than limit"),
-        ((n_ext >= 2) & ~np.isnan(ext_first_day), "second extension"),
-        (~np.isnan(ext_first_day) & ~ext_applies & ~np.isnan(base), "extension after deadline"),
-        (withdrawn & np.isnan(decided), "withdrawn"),
+        (ext.applies & (ext.weeks_given > kind.limit), "extension longer than limit"),
+        ((ext.count >= 2) & ~np.isnan(ext.first_day), "second extension"),
+        (
+            ~np.isnan(ext.first_day) & ~ext.applies & ~np.isnan(original[0]),
+            "extension after deadline",
+        ),
+        (state.withdrawn & np.isnan(decided), "withdrawn"),
         (~np.isnan(decided) & (decided < clock_start), "decided before clock start"),
     ]
     # one bit per note; the text is joined once per combination that occurs, not once per case
-    bits = np.zeros(n, dtype=np.int64)
+    bits = np.zeros(len(ctype), dtype=np.int64)
     for i, (cond, _) in enumerate(notes):
         bits |= cond.astype(np.int64) << i
     combo, combos = pd.factorize(bits)
     texts = ["; ".join(t for i, (_, t) in enumerate(notes) if b >> i & 1) for b in combos]
-    flags = _text_column(np.array(texts, dtype=object), combo)
+    return _text_column(np.array(texts, dtype=object), combo)
 
-    out = pd.DataFrame(
+
+def _table(
+    case_ids: pd.Index,
+    first: dict[str, np.ndarray],
+    kind: _Kind,
+    dates: _KeyDates,
+    clock_start: np.ndarray,
+    ext: _Extension,
+    deadline: np.ndarray,
+    late: _Lateness,
+    state: _State,
+    flags: pd.Index | np.ndarray,
+) -> pd.DataFrame:
+    """The per-case table, columns in the order of :data:`COLUMNS`. Complete on arrival: the
+    complete day is the received day and no completion was ordered."""
+    received, complete, decided = dates.received, dates.complete, dates.decided
+    completion_days = complete - received
+    return pd.DataFrame(
         {
             "case_id": pd.Series(case_ids.array),
-            "case_type": _text_column(types, ctype),
+            "case_type": _text_column(kind.types, kind.ctype),
             "received": to_dates(received),
             "complete": to_dates(complete),
             "decided": to_dates(decided),
-            "start_clearance": to_dates(col["start_clearance"]),
-            "final_clearance": to_dates(col["final_clearance"]),
+            "start_clearance": to_dates(first["start_clearance"]),
+            "final_clearance": to_dates(first["final_clearance"]),
             "completion_days": completion_days,
             "handling_days": decided - complete,
             "lead_time_days": decided - received,
-            "total_days": col["final_clearance"] - received,
-            "complete_on_arrival": coa,
+            "total_days": first["final_clearance"] - received,
+            "complete_on_arrival": (completion_days == 0) & np.isnan(dates.completion_requested),
             "clock_start": to_dates(clock_start),
-            "limit_weeks": limit,
-            "extension_weeks": ext_applied,
+            "limit_weeks": kind.limit,
+            "extension_weeks": ext.applied,
             "deadline": to_dates(deadline),
-            "within_limit": within,
-            "days_late": late,
-            "weeks_late_started": weeks_late,
-            "fee_reduction_share": share,
-            "fee_reduction_sek": share * fee,
-            "open": is_open,
-            "days_left": days_left,
+            "within_limit": late.within,
+            "days_late": late.days,
+            "weeks_late_started": late.weeks,
+            "fee_reduction_share": late.fee_share,
+            "fee_reduction_sek": late.fee_share * kind.fee,
+            "open": state.is_open,
+            "days_left": state.days_left,
             "flags": flags,
         }
     )
-    return out
 
 
 # --- summary ----------------------------------------------------------------------------------

@@ -364,22 +364,91 @@ def _simulate(
     cutoff: int,
     handlers: int,
 ) -> tuple[dict[str, np.ndarray], _Log]:
-    """Draw every step of every case; returns per-case arrays and the event slots."""
+    """Draw every step of every case; returns per-case arrays and the event slots.
+
+    The steps draw from ``rng`` in this order (changing it changes every sample file):
+    case type and handler, outcome, completion, unmet orders (avvisning), handling, the summer
+    break, withdrawal, extension, then the steps after the decision."""
     n = len(received)
+    c = _draw_cases(rng, n, handlers)
+    _draw_outcomes(rng, c)
+    steps = _completion(profile, rng, cal, received, c)
+    _unmet_orders(rng, c, steps)
+    decided = _handling(profile, rng, cal, c, steps)
+    decision = cal.work(_summer_break(rng, decided))
+    steps.sup1 = np.where(c.avvisning & (steps.sup1 >= decision), np.nan, steps.sup1)  # too late
+    w_day, decision = _withdrawal(rng, cal, received, c, steps, decision)
+    ext_day, weeks = _extension(profile, rng, cal, received, c, steps, decision)
+    log = _event_log(rng, cal, received, c, steps, decision, w_day, ext_day, weeks)
+    outcome = np.where(decision <= cutoff, _outcome_labels(c), None)
+    cases = {"ctype": c.ctype, "handler": c.handler, "outcome": outcome, "received": received}
+    return cases, log
+
+
+@dataclass
+class _Draws:
+    """What is drawn for each case up front: type, handler and outcome."""
+
+    ctype: np.ndarray  # index into CASE_TYPES
+    handler: np.ndarray  # index of the case's handler
+    speed: np.ndarray  # the handler's relative speed (mean 1 over handlers)
+    withdrawn: np.ndarray = None  # återkallad, written off (avskrivning)
+    avvisning: np.ndarray = None  # dismissed: the completion order was not met
+    avslag: np.ndarray = None  # refused
+
+    @property
+    def is_anm(self) -> np.ndarray:
+        return self.ctype == ANM
+
+    @property
+    def normal(self) -> np.ndarray:
+        """Cases decided on their merits (neither withdrawn nor dismissed)."""
+        return ~self.withdrawn & ~self.avvisning
+
+
+@dataclass
+class _Steps:
+    """Day numbers of each case's steps before the decision (NaN where a case lacks one)."""
+
+    req1: np.ndarray  # first completion order
+    sup1: np.ndarray  # first supplement
+    req2: np.ndarray  # second completion order
+    sup2: np.ndarray
+    sup3: np.ndarray  # an extra supplement nobody asked for
+    complete: np.ndarray
+    nb_day: np.ndarray = None  # neighbour consultation
+    ref_day: np.ndarray = None  # referral
+    tc_anm: np.ndarray = None  # technical consultation before an anmälan's startbesked
+
+
+def _draw_cases(rng: np.random.Generator, n: int, handlers: int) -> _Draws:
+    """Case type from the fixed mix; a handler each, handlers differing in speed (log-normal)."""
     ctype = rng.choice(len(CASE_TYPES), size=n, p=_TYPE_MIX)
-    is_anm = ctype == ANM
     handler = rng.integers(0, handlers, n)
     speed = rng.lognormal(0.0, 0.15, handlers)
-    speed = (speed / speed.mean())[handler]
+    return _Draws(ctype, handler, (speed / speed.mean())[handler])
 
+
+def _draw_outcomes(rng: np.random.Generator, c: _Draws) -> None:
+    """Withdrawn, avvisning and avslag by their shares per case type; exclusive, in that order."""
+    n = len(c.ctype)
     u = rng.random(n)
-    withdrawn = u < _WITHDRAWN_SHARE[ctype]
-    avvisning = ~withdrawn & (u < _WITHDRAWN_SHARE[ctype] + _AVVISNING_SHARE[ctype])
-    avslag = (rng.random(n) < _AVSLAG_SHARE[ctype]) & ~withdrawn & ~avvisning
+    c.withdrawn = u < _WITHDRAWN_SHARE[c.ctype]
+    c.avvisning = ~c.withdrawn & (u < _WITHDRAWN_SHARE[c.ctype] + _AVVISNING_SHARE[c.ctype])
+    c.avslag = (rng.random(n) < _AVSLAG_SHARE[c.ctype]) & ~c.withdrawn & ~c.avvisning
 
-    # Completion (komplettering). Orders within 21 days restart the clock (9 kap. 22 § PBL).
+
+def _completion(
+    profile: Profile, rng: np.random.Generator, cal: _Calendar, received: np.ndarray, c: _Draws
+) -> _Steps:
+    """Completion (komplettering): a share complete on arrival (more for anmälan); the rest get
+    an order on a working day, within 21 days except 3 % later (only those restart the clock,
+    9 kap. 22 § PBL), then one or two rounds of order and supplement, sometimes an extra
+    supplement, and ``complete`` after a short review. 5 % of applicants stall for months."""
+    n = len(received)
+    is_anm = c.is_anm
     coa_share = profile.complete_on_arrival + np.where(is_anm, 0.15, 0.0)
-    coa = (rng.random(n) < coa_share) & ~avvisning
+    coa = (rng.random(n) < coa_share) & ~c.avvisning
     late_order = rng.random(n) < 0.03
     r1 = np.where(late_order, rng.integers(22, 50, n), np.minimum(1 + _gamma(rng, 2.0, 6.5, n), 17))
     cs = profile.completion_scale * np.where(is_anm, 0.7, 1.0)
@@ -398,42 +467,74 @@ def _simulate(
     last = np.where(extra, sup3, last)
     review = np.where(rng.random(n) < 0.5, 0.0, 1 + _gamma(rng, 1.3, 3.0, n))
     complete = np.where(coa, received, cal.work(last + review))
+    return _Steps(req1, sup1, req2, sup2, sup3, complete)
 
-    # Avvisning: the order was not met; the board dismisses the application.
-    sup1 = np.where(avvisning & (rng.random(n) < 0.6), np.nan, sup1)
-    sup2 = np.where(avvisning, np.nan, sup2)
-    sup3 = np.where(avvisning, np.nan, sup3)
-    req2 = np.where(avvisning, np.nan, req2)
-    complete = np.where(avvisning, np.nan, complete)
 
-    # Handling (handläggning): complete -> decision, or -> startbesked for anmälan.
+def _unmet_orders(rng: np.random.Generator, c: _Draws, s: _Steps) -> None:
+    """Avvisning: the order was not met (40 % of those applicants sent something, not enough);
+    no second round, no complete application."""
+    n = len(c.ctype)
+    av = c.avvisning
+    s.sup1 = np.where(av & (rng.random(n) < 0.6), np.nan, s.sup1)
+    s.sup2 = np.where(av, np.nan, s.sup2)
+    s.sup3 = np.where(av, np.nan, s.sup3)
+    s.req2 = np.where(av, np.nan, s.req2)
+    s.complete = np.where(av, np.nan, s.complete)
+
+
+def _handling(
+    profile: Profile, rng: np.random.Generator, cal: _Calendar, c: _Draws, s: _Steps
+) -> np.ndarray:
+    """Handling (handläggning): the (fractional) decision day, complete → decision (for anmälan
+    → startbesked) from a gamma distribution per case type scaled by the handler's speed, but
+    not before the answers to grannehörande and remiss (3 weeks and a little) are in; avslag
+    takes a little longer, an anmälan's tekniskt samråd must come first, and an avvisning
+    follows about a month after the unmet order. Sets the consultation days on ``s``."""
+    n = len(c.ctype)
+    ctype, complete = c.ctype, s.complete
     base = (
-        complete + 1 + _gamma(rng, 2.2, _HANDLING_MEAN[ctype] * profile.handling_scale * speed, n)
+        complete + 1 + _gamma(rng, 2.2, _HANDLING_MEAN[ctype] * profile.handling_scale * c.speed, n)
     )
     neighbour = rng.random(n) < _NEIGHBOUR_SHARE[ctype]
-    nb_day = np.where(neighbour, cal.work(complete + 2 + _gamma(rng, 1.5, 4.0, n)), np.nan)
+    s.nb_day = np.where(neighbour, cal.work(complete + 2 + _gamma(rng, 1.5, 4.0, n)), np.nan)
     referral = rng.random(n) < _REFERRAL_SHARE[ctype]
-    ref_day = np.where(referral, cal.work(complete + 2 + _gamma(rng, 1.5, 5.0, n)), np.nan)
+    s.ref_day = np.where(referral, cal.work(complete + 2 + _gamma(rng, 1.5, 5.0, n)), np.nan)
     answers = np.fmax(
-        nb_day + 21 + _gamma(rng, 1.5, 4.0, n), ref_day + 21 + _gamma(rng, 1.5, 6.0, n)
+        s.nb_day + 21 + _gamma(rng, 1.5, 4.0, n), s.ref_day + 21 + _gamma(rng, 1.5, 6.0, n)
     )
-    decided = np.fmax(base, answers) + np.where(avslag, 5 + _gamma(rng, 2.0, 8.0, n), 0.0)
-    anm_tc = is_anm & (rng.random(n) < 0.25)  # anmälan with tekniskt samråd before startbesked
-    tc_anm = np.where(anm_tc, cal.work(complete + 3 + _gamma(rng, 2.0, 8.0, n)), np.nan)
-    decided = np.where(anm_tc, np.fmax(decided, tc_anm), decided)
-    decided = np.where(avvisning, req1 + 30 + _gamma(rng, 2.0, 14.0, n), decided)
-    # Summer vacation: many decisions that would fall in July wait until August.
+    decided = np.fmax(base, answers) + np.where(c.avslag, 5 + _gamma(rng, 2.0, 8.0, n), 0.0)
+    anm_tc = c.is_anm & (rng.random(n) < 0.25)  # anmälan with tekniskt samråd before startbesked
+    s.tc_anm = np.where(anm_tc, cal.work(complete + 3 + _gamma(rng, 2.0, 8.0, n)), np.nan)
+    decided = np.where(anm_tc, np.fmax(decided, s.tc_anm), decided)
+    return np.where(c.avvisning, s.req1 + 30 + _gamma(rng, 2.0, 14.0, n), decided)
+
+
+def _summer_break(rng: np.random.Generator, decided: np.ndarray) -> np.ndarray:
+    """Summer vacation: 55 % of the decisions that would fall in July wait until after
+    4 August."""
+    n = len(decided)
     month, year = _month_year(decided)
     postpone = (month == 7) & (rng.random(n) < 0.55)
     aug = ((year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + 7).astype(
         "datetime64[D]"
     )
     aug = aug.astype(np.int64) + 3  # 4 August
-    decided = np.where(postpone, np.fmax(decided, aug + _gamma(rng, 1.5, 6.0, n)), decided)
-    decision = cal.work(decided)
-    sup1 = np.where(avvisning & (sup1 >= decision), np.nan, sup1)  # too late to count
+    return np.where(postpone, np.fmax(decided, aug + _gamma(rng, 1.5, 6.0, n)), decided)
 
-    # Withdrawal (återkallelse) ends the case; the board writes it off (avskrivning).
+
+def _withdrawal(
+    rng: np.random.Generator,
+    cal: _Calendar,
+    received: np.ndarray,
+    c: _Draws,
+    s: _Steps,
+    decision: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Withdrawal (återkallelse) ends the case before its decision; the board writes it off
+    (avskrivning) a few days later, and no step on or after the withdrawal happens. Returns
+    (withdrawal day, decision day) and blanks the later steps on ``s``."""
+    n = len(received)
+    withdrawn = c.withdrawn
     w_day = cal.applicant(received + 3 + _gamma(rng, 1.3, 30.0, n), rng.random(n))
     w_day = np.where(withdrawn, np.fmin(w_day, decision - 1), np.nan)
     w_decision = cal.work(w_day + 1 + _gamma(rng, 1.5, 4.0, n))
@@ -441,60 +542,88 @@ def _simulate(
     def after_w(d: np.ndarray) -> np.ndarray:
         return np.where(withdrawn & (d >= w_day), np.nan, d)
 
-    req1, sup1, req2, sup2, sup3, complete = map(after_w, (req1, sup1, req2, sup2, sup3, complete))
-    nb_day, ref_day, tc_anm = map(after_w, (nb_day, ref_day, tc_anm))
-    decision = np.where(withdrawn, w_decision, decision)
+    for name in ("req1", "sup1", "req2", "sup2", "sup3", "complete", "nb_day", "ref_day", "tc_anm"):
+        setattr(s, name, after_w(getattr(s, name)))
+    return w_day, np.where(withdrawn, w_decision, decision)
 
-    # Time limit (tidsfrist) and extension (förlängning, once, at most the limit).
-    timely = ~np.isnan(req1) & (req1 - received <= 21)
-    start = np.where(timely, np.fmin(np.fmax(sup1, np.fmax(sup2, sup3)), complete), received)
-    start = np.where(timely & np.isnan(start), complete, start)
-    deadline = start + _LIMIT_DAYS[ctype]
-    normal = ~withdrawn & ~avvisning
-    overrun = normal & (decision > deadline)
+
+def _extension(
+    profile: Profile,
+    rng: np.random.Generator,
+    cal: _Calendar,
+    received: np.ndarray,
+    c: _Draws,
+    s: _Steps,
+    decision: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Time limit (tidsfrist) and extension (förlängning, once, at most the limit): a case
+    decided on its merits after its deadline gets an extension with the profile's share, 93 %
+    of them before the deadline; boards extend by round numbers of weeks, usually enough to
+    cover the expected delay. Returns (extension day, NaN for none; weeks)."""
+    n = len(received)
+    timely = ~np.isnan(s.req1) & (s.req1 - received <= 21)
+    start = np.where(
+        timely, np.fmin(np.fmax(s.sup1, np.fmax(s.sup2, s.sup3)), s.complete), received
+    )
+    start = np.where(timely & np.isnan(start), s.complete, start)
+    deadline = start + _LIMIT_DAYS[c.ctype]
+    overrun = c.normal & (decision > deadline)
     extend = overrun & (rng.random(n) < profile.extension_share)
     in_time = rng.random(n) < 0.93
     ext_day = np.where(
         in_time,
-        cal.work(np.fmax(deadline - rng.integers(3, 25, n), complete + 1)),
+        cal.work(np.fmax(deadline - rng.integers(3, 25, n), s.complete + 1)),
         cal.work(deadline + rng.integers(1, 10, n)),
     )
     extend &= ext_day < decision
-    # Boards extend by round numbers of weeks, usually enough to cover the expected delay.
     needed = np.ceil((decision - deadline) / 7) + rng.choice([0, 0, 1, 2], n)
     weeks = np.clip(
-        np.fmax(needed, rng.choice([2, 4, 6, 8, 10], n)), 1, _MAX_EXTENSION_WEEKS[ctype]
+        np.fmax(needed, rng.choice([2, 4, 6, 8, 10], n)), 1, _MAX_EXTENSION_WEEKS[c.ctype]
     )
-    ext_day = np.where(extend, ext_day, np.nan)
+    return np.where(extend, ext_day, np.nan), weeks
 
-    outcome = np.full(n, "bifall", dtype=object)
-    outcome[avslag] = "avslag"
-    outcome[avvisning] = "avvisning"
-    outcome[withdrawn] = "avskrivning"
-    granted = normal & ~avslag
 
+def _outcome_labels(c: _Draws) -> np.ndarray:
+    """bifall, avslag, avvisning or avskrivning (withdrawn) per case."""
+    outcome = np.full(len(c.ctype), "bifall", dtype=object)
+    outcome[c.avslag] = "avslag"
+    outcome[c.avvisning] = "avvisning"
+    outcome[c.withdrawn] = "avskrivning"
+    return outcome
+
+
+def _event_log(
+    rng: np.random.Generator,
+    cal: _Calendar,
+    received: np.ndarray,
+    c: _Draws,
+    s: _Steps,
+    decision: np.ndarray,
+    w_day: np.ndarray,
+    ext_day: np.ndarray,
+    weeks: np.ndarray,
+) -> _Log:
+    """The event slots up to the decision (for anmälan the startbesked), then the steps after
+    a granted lov or startbesked (:func:`_after_decision`)."""
     log = _Log()
     log.add("received", received, _APPLICANT)
-    log.add("completion_requested", req1, _HANDLER)
-    log.add("supplement_received", sup1, _APPLICANT)
-    log.add("completion_requested", req2, _HANDLER)
-    log.add("supplement_received", sup2, _APPLICANT)
-    log.add("supplement_received", sup3, _APPLICANT)
-    log.add("complete", complete, _HANDLER)
-    log.add("neighbour_consultation", nb_day, _HANDLER)
-    log.add("referral", ref_day, _HANDLER)
+    log.add("completion_requested", s.req1, _HANDLER)
+    log.add("supplement_received", s.sup1, _APPLICANT)
+    log.add("completion_requested", s.req2, _HANDLER)
+    log.add("supplement_received", s.sup2, _APPLICANT)
+    log.add("supplement_received", s.sup3, _APPLICANT)
+    log.add("complete", s.complete, _HANDLER)
+    log.add("neighbour_consultation", s.nb_day, _HANDLER)
+    log.add("referral", s.ref_day, _HANDLER)
     log.add("deadline_extended", ext_day, _HANDLER, weeks)
     log.add("withdrawn", w_day, _APPLICANT)
-    log.add("technical_consultation", tc_anm, _HANDLER)
-    decision_activity = np.where(is_anm & ~withdrawn, "start_clearance", "decision")
+    log.add("technical_consultation", s.tc_anm, _HANDLER)
+    decision_activity = np.where(c.is_anm & ~c.withdrawn, "start_clearance", "decision")
     for activity in ("decision", "start_clearance"):
         log.add(activity, np.where(decision_activity == activity, decision, np.nan), _HANDLER)
-    _after_decision(rng, cal, log, ctype, granted, decision)
-
-    decided_by_cutoff = decision <= cutoff
-    outcome = np.where(decided_by_cutoff, outcome, None)
-    cases = {"ctype": ctype, "handler": handler, "outcome": outcome, "received": received}
-    return cases, log
+    granted = c.normal & ~c.avslag
+    _after_decision(rng, cal, log, c.ctype, granted, decision)
+    return log
 
 
 def _month_year(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
