@@ -189,6 +189,15 @@ def verdict(diff: float, p_holm: float | None, r: float | None, too_few: bool) -
     return "improved" if diff > 0 else "declined"
 
 
+def p_text(p: float | None, lang: str = DEFAULT_LANG) -> str:
+    """A p-value as people read it: ``0,012``, ``< 0,001`` (sv) or ``0.012`` (en); ``–`` if none."""
+    from kit.labels import number
+
+    if p is None or not np.isfinite(p):
+        return "–"
+    return f"< {number(0.001, lang, 3)}" if p < 0.001 else number(p, lang, 3)
+
+
 def verdict_text(code: str, size: str | None, lang: str = DEFAULT_LANG) -> str:
     """The plain-language verdict, e.g. ``Förbättring (måttlig effekt)``."""
     size_text = t(f"innovation.effect.{size}", lang) if size else ""

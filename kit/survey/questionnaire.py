@@ -253,3 +253,110 @@ def _item(raw: Any, where: str, dimension: str, seen: set[str], fail) -> Item:
     if not isinstance(reverse, bool):
         raise fail(f"{where}.reverse", f"expected true or false, got {reverse!r}")
     return Item(item_id, dimension, texts, reverse)
+
+
+META_COLUMNS = ("respondent_id", "municipality", "wave", "role")
+
+
+def write_template(questionnaire: Questionnaire, path: str | Path, lang: str = "sv") -> Path:
+    """Write the questionnaire as an answer template (``.xlsx``).
+
+    First sheet: the answer columns (``respondent_id``, ``municipality``, ``wave``, ``role``,
+    the item ids, the free-text ids) with one example row, and Excel's data validation
+    allowing only whole numbers on the scale in the item columns. Second sheet: each column's
+    statement in Swedish and English, its dimension, whether it is reverse-coded, and the
+    scale. Written to a temporary name and renamed, so a failure leaves no half file.
+    """
+    import os
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from kit.labels import t
+
+    q = questionnaire
+    out = Path(path)
+    if out.suffix.lower() != ".xlsx":
+        raise DataError(
+            "the template is an Excel workbook: give a name ending in .xlsx", file=str(out)
+        )
+    wb = Workbook()
+    ws = wb.active
+    ws.title = t("innovation.sheet.answers", lang)
+    header = [*META_COLUMNS, *q.item_ids, *(f.id for f in q.free_text)]
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "E2"
+    first, last = 5, 4 + len(q.item_ids)
+    from openpyxl.utils import get_column_letter
+
+    rule = DataValidation(
+        type="whole",
+        operator="between",
+        formula1=str(q.scale.min),
+        formula2=str(q.scale.max),
+        allow_blank=True,
+        showErrorMessage=True,
+        error=q.scale.describe(lang),
+        errorTitle=t("innovation.template.scale", lang),
+    )
+    rule.add(f"{get_column_letter(first)}2:{get_column_letter(last)}10000")
+    ws.add_data_validation(rule)
+
+    info = wb.create_sheet(t("innovation.sheet.items", lang))
+    info.append(
+        [
+            t("innovation.template.id", lang),
+            t("innovation.col.dimension", lang),
+            f"{t('innovation.template.text', lang)} (sv)",
+            f"{t('innovation.template.text', lang)} (en)",
+            t("innovation.template.reverse", lang),
+            t("innovation.template.scale", lang),
+        ]
+    )
+    meta_texts = t("innovation.template.meta", lang).split("|")
+    for name, text in zip(META_COLUMNS, meta_texts, strict=True):
+        info.append([name, "", text, "", "", ""])
+    for d in q.dimensions:
+        for item in d.items:
+            info.append(
+                [
+                    item.id,
+                    d.label(lang),
+                    item.text.get("sv", ""),
+                    item.text.get("en", ""),
+                    t("innovation.yes", lang) if item.reverse else "",
+                    q.scale.describe(lang),
+                ]
+            )
+    for item in q.free_text:
+        info.append(
+            [
+                item.id,
+                t("innovation.template.free_text", lang),
+                item.text.get("sv", ""),
+                item.text.get("en", ""),
+                "",
+                "",
+            ]
+        )
+    info.append([])
+    info.append([t("innovation.template.instructions", lang, scale=q.scale.describe(lang))])
+    for cell in info[1]:
+        cell.font = Font(bold=True)
+    for col, width in zip("ABCDEF", (16, 28, 70, 70, 12, 40), strict=True):
+        info.column_dimensions[col].width = width
+    for row in info.iter_rows(min_row=2):
+        for cell in row[2:4]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        wb.save(tmp)
+        tmp.replace(out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return out
