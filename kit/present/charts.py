@@ -321,8 +321,10 @@ def radar_chart(
 
     n = max(1, len(panels))
     width = 4.6 if n == 1 else 3.6 * n
-    fig = Figure(figsize=(width, 4.4 if n == 1 else 3.9), dpi=_DPI)
-    fig.subplots_adjust(left=0.12 / n, right=1 - 0.12 / n, top=0.82, bottom=0.1, wspace=0.55)
+    fig = Figure(figsize=(width, 4.4 if n == 1 else 4.1), dpi=_DPI)
+    fig.subplots_adjust(
+        left=0.12 / n, right=1 - 0.12 / n, top=0.84 if n == 1 else 0.76, bottom=0.1, wspace=0.55
+    )
     lo, hi = scale
     for i, (title, names, before, after) in enumerate(panels):
         ax = fig.add_subplot(1, n, i + 1, projection="polar")
@@ -347,7 +349,8 @@ def radar_chart(
         ax.set_yticklabels([str(v) for v in range(lo, hi + 1)], fontsize=7, color="#57606a")
         ax.set_rlabel_position(180 / k)
         ax.grid(color="#d0d7de", linewidth=0.7)
-        ax.set_title(title, fontsize=10.5, pad=22, y=1.0)
+        if n > 1:  # one panel: the page's heading already names the group
+            ax.set_title(title, fontsize=10.5, fontweight="bold", pad=34, y=1.0)
     from matplotlib.lines import Line2D
 
     handles = [
