@@ -31,6 +31,7 @@ For every municipality and for all of them together (``municipality = "all"``):
 
 from __future__ import annotations
 
+import gc
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -158,7 +159,13 @@ def holm(p_values: Any) -> np.ndarray:
     out = np.full(p.shape, np.nan)
     ok = np.isfinite(p)
     if ok.any():
-        out[ok] = multipletests(p[ok], method="holm")[1]
+        # multipletests runs a full gc.collect() on every Holm call (statsmodels 0.15), a
+        # quarter of a second in a kernel full of objects; the collector skips frozen objects.
+        gc.freeze()
+        try:
+            out[ok] = multipletests(p[ok], method="holm")[1]
+        finally:
+            gc.unfreeze()
     return out
 
 
@@ -309,6 +316,9 @@ def analyse(answers: Answers, lang: str = DEFAULT_LANG) -> SurveyResult:
 
     muni = scores["municipality"].to_numpy()
     wave = scores["wave"].to_numpy()
+    person = pd.MultiIndex.from_arrays([scores["municipality"], scores["respondent"]]).factorize()[
+        0
+    ]
     dim_rows: list[dict[str, Any]] = []
     change_rows: list[dict[str, Any]] = []
     for g in groups:
@@ -319,7 +329,7 @@ def analyse(answers: Answers, lang: str = DEFAULT_LANG) -> SurveyResult:
             for w in WAVES:
                 sel = masks[w]
                 n, mean, lo, hi = mean_ci(col[sel])
-                alpha = cronbach_alpha(coded[sel][:, spans[d]])
+                alpha = cronbach_alpha(coded[sel, spans[d]])
                 small = n < MIN_GROUP
                 dim_rows.append(
                     {
@@ -337,7 +347,7 @@ def analyse(answers: Answers, lang: str = DEFAULT_LANG) -> SurveyResult:
                         "suppressed": SUPPRESSED if small else None,
                     }
                 )
-            change_rows.append(_change(scores, d, g, masks))
+            change_rows.append(_change(scores, d, g, masks, person))
         # Holm over the dimensions of this group (not the overall score)
         group_rows = [
             r for r in change_rows if r["municipality"] == g and r["dimension"] != OVERALL
@@ -368,6 +378,10 @@ def analyse(answers: Answers, lang: str = DEFAULT_LANG) -> SurveyResult:
     return SurveyResult(answers, scores, dimensions, changes, roles, free, lang)
 
 
+#: the public name (``kit.analyse_survey``)
+analyse_survey = analyse
+
+
 def _item_spans(q) -> dict[str, Any]:
     spans: dict[str, Any] = {}
     start = 0
@@ -378,7 +392,9 @@ def _item_spans(q) -> dict[str, Any]:
     return spans
 
 
-def _change(scores: pd.DataFrame, d: str, g: str, masks: dict[str, np.ndarray]) -> dict[str, Any]:
+def _change(
+    scores: pd.DataFrame, d: str, g: str, masks: dict[str, np.ndarray], person: np.ndarray
+) -> dict[str, Any]:
     col = scores[d].to_numpy()
     finite = np.isfinite(col)
     b_sel, a_sel = masks["before"] & finite, masks["after"] & finite
@@ -392,17 +408,17 @@ def _change(scores: pd.DataFrame, d: str, g: str, masks: dict[str, np.ndarray]) 
         "after": float(after.mean()) if len(after) >= MIN_GROUP else math.nan,
     }
     row["diff"] = row["after"] - row["before"]
-    key = scores["municipality"].astype("str") + "\x1f" + scores["respondent"].astype("str")
-    b = pd.Series(before, index=key[b_sel].to_numpy())
-    a = pd.Series(after, index=key[a_sel].to_numpy())
-    common = b.index.intersection(a.index)
-    row["n_pairs"] = int(len(common))
+    # one person = (municipality, respondent); each answers a wave at most once (checked)
+    _, b_idx, a_idx = np.intersect1d(
+        person[b_sel], person[a_sel], assume_unique=True, return_indices=True
+    )
+    n_pairs = len(b_idx)
+    row["n_pairs"] = int(n_pairs)
     row.update({"test": None, "p_value": math.nan, "effect_size": math.nan})
     if min(len(before), len(after)) < MIN_GROUP:
         return row
-    paired = len(common) >= MIN_GROUP and len(common) >= PAIRED_SHARE * max(len(before), len(after))
-    if paired:
-        test, p, r = compare(b[common].to_numpy(), a[common].to_numpy(), paired=True)
+    if n_pairs >= MIN_GROUP and n_pairs >= PAIRED_SHARE * max(len(before), len(after)):
+        test, p, r = compare(before[b_idx], after[a_idx], paired=True)
     else:
         test, p, r = compare(before, after, paired=False)
     row.update({"test": test, "p_value": p, "effect_size": r})
