@@ -413,8 +413,11 @@ class InnovationDashboard(Dashboard):
         return number(float(value), self.lang, decimals)
 
     def _signed(self, value: Any) -> str:
+        if value is None or not np.isfinite(value):
+            return "–"
+        value = round(float(value), 2) + 0.0  # no "+0,00" or "−0,00"
         text = self._num(value, 2)
-        return f"+{text}" if text != "–" and float(value) > 0 else text
+        return f"+{text}" if value > 0 else text
 
     def _role(self, role: str) -> str:
         from kit.labels import LABELS
