@@ -403,3 +403,27 @@ def test_template_is_readable_and_round_trips(tmp_path, capsys):
     wb.save(out)
     result = analyse(read_answers(out))
     assert result.kpis("umea")["overall_change"] == 0
+
+
+def test_xlsx_with_dates_and_no_role_column(tmp_path):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    q = read_questionnaire()
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["respondent_id", "municipality", "wave", *q.item_ids])
+    for i in range(6):
+        ws.append([f"p{i}", "Linköping", dt.datetime(2023, 3, 6 + i), *[2] * len(q.item_ids)])
+        ws.append([f"p{i}", "Linköping", dt.datetime(2024, 11, 4 + i), *[4] * len(q.item_ids)])
+    path = tmp_path / "svar.xlsx"
+    wb.save(path)
+    answers = read_answers(path)
+    assert sorted(answers.frame["wave"].value_counts().items()) == [("after", 6), ("before", 6)]
+    result = analyse(answers)
+    assert len(result.roles) == 0
+    overall = result.changes.set_index("dimension").loc["overall"]
+    # reverse-coded items: 2 -> 4 and 4 -> 2, so every dimension is (3*2 + 4)/4 = 2.5 before
+    assert overall["before"] == pytest.approx(2.5) and overall["after"] == pytest.approx(3.5)
+    assert overall["test"] == "wilcoxon" and overall["effect_size"] == pytest.approx(1.0)
