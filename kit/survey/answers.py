@@ -256,7 +256,7 @@ def _waves(col: pd.Series, municipality: pd.Series, file: str) -> tuple[pd.Serie
     bad = (words.isna() & dates.isna()).to_numpy()
     if bad.any():
         rows = _rows(bad)
-        shown = sorted({str(v) for v in text[bad].head(5)})
+        shown = sorted({"(empty)" if pd.isna(v) else str(v) for v in text[bad].head(5)})
         problems.append(
             DataError(
                 f"wave {', '.join(repr(s) for s in shown)} is neither before/after (före/efter) "
