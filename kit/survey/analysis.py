@@ -10,7 +10,7 @@ For every municipality and for all of them together (``municipality = "all"``):
 * **Reliability.** Cronbach's alpha per dimension, wave and municipality over respondents who
   answered every item of the dimension: ``k/(k-1)·(1 - Σ var(item)/var(sum))`` with sample
   variances. Below 0.7 the items may not measure one thing, and the dashboard says so.
-  (The formula is one line; pingouin's ``cronbach_alpha`` gives the same value but would bring
+  (The formula is one line; pingouin's ``cronbach_alpha(nan_policy="listwise")`` computes the same but would bring
   scikit-learn, seaborn and xarray into the kernel.)
 * **Change before → after.** When the respondents match across waves — at least five pairs,
   and the pairs are at least half of each wave's respondents — the Wilcoxon signed-rank test
@@ -316,9 +316,8 @@ def analyse(answers: Answers, lang: str = DEFAULT_LANG) -> SurveyResult:
 
     muni = scores["municipality"].to_numpy()
     wave = scores["wave"].to_numpy()
-    person = pd.MultiIndex.from_arrays([scores["municipality"], scores["respondent"]]).factorize()[
-        0
-    ]
+    people = pd.MultiIndex.from_arrays([scores["municipality"], scores["respondent"]])
+    person = people.factorize()[0]  # one integer per (municipality, respondent)
     dim_rows: list[dict[str, Any]] = []
     change_rows: list[dict[str, Any]] = []
     for g in groups:
