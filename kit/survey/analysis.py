@@ -10,8 +10,8 @@ For every municipality and for all of them together (``municipality = "all"``):
 * **Reliability.** Cronbach's alpha per dimension, wave and municipality over respondents who
   answered every item of the dimension: ``k/(k-1)·(1 - Σ var(item)/var(sum))`` with sample
   variances. Below 0.7 the items may not measure one thing, and the dashboard says so.
-  (The formula is one line; pingouin's ``cronbach_alpha(nan_policy="listwise")`` computes the same but would bring
-  scikit-learn, seaborn and xarray into the kernel.)
+  (The formula is one line; pingouin's ``cronbach_alpha(nan_policy="listwise")`` computes the
+  same but would bring scikit-learn, seaborn and xarray into every dashboard kernel.)
 * **Change before → after.** When the respondents match across waves — at least five pairs,
   and the pairs are at least half of each wave's respondents — the Wilcoxon signed-rank test
   on the matched pairs (:func:`scipy.stats.wilcoxon`, zero differences dropped); otherwise the
