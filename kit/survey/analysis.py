@@ -49,6 +49,36 @@ ALPHA_WARNING = 0.7
 PAIRED_SHARE = 0.5  # matched pairs needed, as a share of each wave's respondents
 SIGNIFICANCE = 0.05
 SUPPRESSED = "fewer_than_5"
+#: columns of :attr:`SurveyResult.dimensions` and :attr:`SurveyResult.changes`, in order
+DIMENSION_COLUMNS = [
+    "dimension",
+    "wave",
+    "municipality",
+    "n",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "alpha",
+    "alpha_warning",
+    "suppressed",
+]
+CHANGE_COLUMNS = [
+    "dimension",
+    "municipality",
+    "before",
+    "after",
+    "diff",
+    "n_before",
+    "n_after",
+    "n_pairs",
+    "test",
+    "p_value",
+    "p_holm",
+    "effect_size",
+    "effect_label",
+    "verdict",
+    "verdict_text",
+]
 
 
 # --- building blocks ---------------------------------------------------------------------------
@@ -253,41 +283,8 @@ class SurveyResult:
         q = self.answers.questionnaire
         return {
             "questionnaire": {"id": q.id, "title": q.title_text(self.lang), "source": q.source},
-            "dimensions": _records(
-                self.dimensions,
-                [
-                    "dimension",
-                    "wave",
-                    "municipality",
-                    "n",
-                    "mean",
-                    "ci_low",
-                    "ci_high",
-                    "alpha",
-                    "alpha_warning",
-                    "suppressed",
-                ],
-            ),
-            "changes": _records(
-                self.changes,
-                [
-                    "dimension",
-                    "municipality",
-                    "before",
-                    "after",
-                    "diff",
-                    "n_before",
-                    "n_after",
-                    "n_pairs",
-                    "test",
-                    "p_value",
-                    "p_holm",
-                    "effect_size",
-                    "effect_label",
-                    "verdict",
-                    "verdict_text",
-                ],
-            ),
+            "dimensions": _records(self.dimensions, DIMENSION_COLUMNS),
+            "changes": _records(self.changes, CHANGE_COLUMNS),
             "roles": _records(self.roles, list(self.roles.columns)),
             "free_text_answers": self.free_text,
         }

@@ -437,6 +437,7 @@ def _sample_raw() -> pd.DataFrame:
 def export_frames(result, lang: str = DEFAULT_LANG) -> dict[str, pd.DataFrame]:
     """The dashboard's tables with headings in ``lang`` and real numbers (not text)."""
     from kit.labels import t
+    from kit.survey.analysis import CHANGE_COLUMNS, DIMENSION_COLUMNS
 
     q = result.answers.questionnaire
 
@@ -481,40 +482,12 @@ def export_frames(result, lang: str = DEFAULT_LANG) -> dict[str, pd.DataFrame]:
             )
         return out.rename(columns=heads)
 
-    scores = relabel(
-        result.dimensions,
-        [
-            "municipality",
-            "dimension",
-            "wave",
-            "n",
-            "mean",
-            "ci_low",
-            "ci_high",
-            "alpha",
-            "alpha_warning",
-            "suppressed",
-        ],
+    first = ["municipality", "dimension", "wave"]
+    scores = relabel(result.dimensions, [*first, *(c for c in DIMENSION_COLUMNS if c not in first)])
+    order = ["municipality", *(c for c in CHANGE_COLUMNS if c not in ("municipality", "verdict"))]
+    changes = relabel(result.changes, order).rename(
+        columns={"verdict_text": t("innovation.col.verdict", lang)}
     )
-    changes = relabel(
-        result.changes,
-        [
-            "municipality",
-            "dimension",
-            "before",
-            "after",
-            "diff",
-            "n_before",
-            "n_after",
-            "n_pairs",
-            "test",
-            "p_value",
-            "p_holm",
-            "effect_size",
-            "effect_label",
-            "verdict_text",
-        ],
-    ).rename(columns={"verdict_text": t("innovation.col.verdict", lang)})
     roles = result.roles.copy()
     dims = [d.id for d in q.dimensions] + ["overall"]
     roles = (
