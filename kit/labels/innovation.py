@@ -51,7 +51,6 @@ LABELS: dict[str, dict[str, str]] = {
         "sv": "Före och efter per dimension",
         "en": "Before and after by dimension",
     },
-    "innovation.section.radar_all": {"sv": "Alla tre kommunerna", "en": "All three municipalities"},
     "innovation.radar.note": {
         "sv": "Varje eker är en dimension; ju längre ut, desto högre förmåga. Grått = före, blått = efter.",
         "en": "Each spoke is a dimension; the further out, the higher the capability. Grey = before, blue = after.",
@@ -110,7 +109,6 @@ LABELS: dict[str, dict[str, str]] = {
     "innovation.col.mean": {"sv": "Medelvärde", "en": "Mean"},
     "innovation.col.ci_low": {"sv": "95 % KI, nedre", "en": "95 % CI, lower"},
     "innovation.col.ci_high": {"sv": "95 % KI, övre", "en": "95 % CI, upper"},
-    "innovation.col.ci": {"sv": "95 % konfidensintervall", "en": "95 % confidence interval"},
     "innovation.col.alpha": {"sv": "Cronbachs alfa", "en": "Cronbach's alpha"},
     "innovation.col.alpha_warning": {"sv": "Alfa under 0,7", "en": "Alpha below 0.7"},
     "innovation.col.suppressed": {"sv": "Visas inte", "en": "Not shown"},
