@@ -344,6 +344,7 @@ def radar_chart(
         ax.set_theta_direction(-1)
         ax.set_xticks(angles)
         ax.set_xticklabels([textwrap.fill(s, 14) for s in names], fontsize=7.5 if n > 1 else 8.5)
+        ax.tick_params(axis="x", pad=9)  # names clear of the outer ring
         ax.set_ylim(lo, hi)
         ax.set_yticks(range(lo, hi + 1))
         ax.set_yticklabels([str(v) for v in range(lo, hi + 1)], fontsize=7, color="#57606a")
