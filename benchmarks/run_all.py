@@ -13,6 +13,7 @@ ORDER = [
     "bench_load",
     "bench_leadtime",
     "bench_plancheck",
+    "bench_survey",
     "bench_run",
     "bench_dashboards",
 ]

@@ -9,6 +9,7 @@ Lead times  case_metrics, summarise
 Process     variants, directly_follows, bottlenecks, monthly_trend, work_in_progress,
             process_map_svg
 Plans       read_plan, read_proposals, check_proposals
+Survey      read_questionnaire, read_answers, analyse_survey, cronbach_alpha
 Maps        offline_map, add_case_points, to_wgs84, map_html
 Charts      lead_time_histogram, monthly_trend_chart
 Runs        record, discover_labs, run_labs
@@ -46,6 +47,11 @@ _API: dict[str, str] = {
     "read_plan": "kit.plans.reader",
     "read_proposals": "kit.plans.reader",
     "check_proposals": "kit.plans.check",
+    # survey (innovation capability)
+    "read_questionnaire": "kit.survey.questionnaire",
+    "read_answers": "kit.survey.answers",
+    "analyse_survey": "kit.survey.analysis",
+    "cronbach_alpha": "kit.survey.analysis",
     # maps
     "offline_map": "kit.present.maps",
     "to_wgs84": "kit.present.maps",

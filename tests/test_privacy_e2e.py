@@ -96,6 +96,16 @@ def seeded(tmp_path_factory):
                     secrets.add(ten)
                     feature["properties"]["sokande_pnr"] = twelve
                 path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        survey = datasets / m / "survey.csv"
+        if survey.exists():  # respondent ids and free text holding personnummer
+            answers = pd.read_csv(
+                survey, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+            )
+            ids = {rid: personnummer(rng)[1] for rid in answers["respondent_id"].unique()}
+            secrets.update(ids.values())
+            answers["respondent_id"] = answers["respondent_id"].map(ids)
+            answers["KOMMENTAR"] = "Ring mig, " + answers["respondent_id"]
+            answers.to_csv(survey, sep=";", index=False)
     return root, datasets, secrets
 
 
@@ -163,6 +173,11 @@ def test_labs_and_cli_never_show_personal_data(seeded, monkeypatch, capsys):
                 "--json",
             ]
         )
+    if (umea / "survey.csv").exists():
+        commands += [
+            ["survey", str(umea / "survey.csv"), "--json"],
+            ["survey", str(umea / "survey.csv")],
+        ]
     for argv in commands:
         code = main(argv)
         captured = capsys.readouterr()

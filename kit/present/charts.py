@@ -298,3 +298,65 @@ def wip_chart(
         fontsize=8,
     )
     return _out(fig, fmt)
+
+
+COLOUR_BEFORE = "#8c959f"
+
+
+def radar_chart(
+    panels: Sequence[tuple[str, Sequence[str], Sequence[float], Sequence[float]]],
+    *,
+    scale: tuple[int, int] = (1, 5),
+    labels: tuple[str, str] = ("before", "after"),
+    fmt: str | None = None,
+) -> Figure | bytes:
+    """Radar (spider) charts, one panel per group, side by side: before (grey, dashed) and
+    after (blue, filled) per dimension on the survey scale.
+
+    ``panels``: ``(title, dimension names, before means, after means)`` per group; a NaN mean
+    (a suppressed or missing group) leaves a gap in its ring. ``scale``: the scale's
+    ``(min, max)``, the radial range. ``labels``: legend texts for before and after.
+    """
+    import textwrap
+
+    n = max(1, len(panels))
+    width = 4.6 if n == 1 else 3.6 * n
+    fig = Figure(figsize=(width, 4.4 if n == 1 else 4.1), dpi=_DPI)
+    fig.subplots_adjust(
+        left=0.12 / n, right=1 - 0.12 / n, top=0.84 if n == 1 else 0.76, bottom=0.1, wspace=0.55
+    )
+    lo, hi = scale
+    for i, (title, names, before, after) in enumerate(panels):
+        ax = fig.add_subplot(1, n, i + 1, projection="polar")
+        k = len(names)
+        angles = np.linspace(0, 2 * np.pi, k, endpoint=False)
+        ring = np.append(angles, angles[:1])
+        for values, colour, style, fill in (
+            (before, COLOUR_BEFORE, "--", 0.0),
+            (after, COLOUR_MAIN, "-", 0.18),
+        ):
+            v = np.asarray(values, dtype=float)
+            closed = np.append(v, v[:1])
+            ax.plot(ring, closed, color=colour, linestyle=style, linewidth=1.8, marker="o", ms=3)
+            if fill:
+                ax.fill(ring, np.nan_to_num(closed, nan=lo), color=colour, alpha=fill)
+        ax.set_theta_offset(np.pi / 2)
+        ax.set_theta_direction(-1)
+        ax.set_xticks(angles)
+        ax.set_xticklabels([textwrap.fill(s, 14) for s in names], fontsize=7.5 if n > 1 else 8.5)
+        ax.tick_params(axis="x", pad=9)  # names clear of the outer ring
+        ax.set_ylim(lo, hi)
+        ax.set_yticks(range(lo, hi + 1))
+        ax.set_yticklabels([str(v) for v in range(lo, hi + 1)], fontsize=7, color="#57606a")
+        ax.set_rlabel_position(180 / k)
+        ax.grid(color="#d0d7de", linewidth=0.7)
+        if n > 1:  # one panel: the page's heading already names the group
+            ax.set_title(title, fontsize=10.5, fontweight="bold", pad=34, y=1.0)
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D([], [], color=COLOUR_BEFORE, linestyle="--", linewidth=1.8, label=labels[0]),
+        Line2D([], [], color=COLOUR_MAIN, linestyle="-", linewidth=1.8, label=labels[1]),
+    ]
+    fig.legend(handles=handles, loc="upper right", ncols=2, fontsize=8.5, frameon=False)
+    return _out(fig, fmt)
