@@ -70,8 +70,7 @@ def run(args) -> int:
     if args.json:
         import json
 
-        json.dump([r.as_dict() for r in runs], sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(json.dumps([r.as_dict() for r in runs], ensure_ascii=False) + "\n")
     elif args.csv:
         _csv(runs)
     else:

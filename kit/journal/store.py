@@ -67,6 +67,7 @@ CREATE TABLE kpis (
 CREATE INDEX runs_lab_municipality_started ON runs(lab, municipality, started);
 CREATE INDEX runs_municipality_started ON runs(municipality, started);
 CREATE INDEX runs_started ON runs(started);
+CREATE INDEX runs_lab_started ON runs(lab, started);
 CREATE INDEX kpis_name ON kpis(name, run_id);
 CREATE TRIGGER runs_append_only_u BEFORE UPDATE ON runs
     BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
@@ -366,28 +367,30 @@ class Journal:
         if status:
             where.append("r.status = ?")
             args.append(status)
-        if kpi:
-            where.append("EXISTS (SELECT 1 FROM kpis k WHERE k.run_id = r.id AND k.name = ?)")
-            args.append(kpi)
-        sql = (
-            "SELECT id, lab, municipality, parameters, git_revision, started, duration_s,"
-            " status, error, notebook, report, source FROM runs r"
+        cols = (
+            "r.id, r.lab, r.municipality, r.parameters, r.git_revision, r.started, r.duration_s,"
+            " r.status, r.error, r.notebook, r.report, r.source,"
+            " k.name, k.value, k.text_value, k.unit, k.target, k.direction"
         )
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        if kpi and latest:  # the newest N runs *that recorded the KPI*
+            where.append("EXISTS (SELECT 1 FROM kpis e WHERE e.run_id = r.id AND e.name = ?)")
+            args.append(kpi)
+        base = "SELECT * FROM runs r" + (" WHERE " + " AND ".join(where) if where else "")
         if latest:
-            sql = (
-                f"SELECT * FROM ({sql} ORDER BY started DESC, id DESC LIMIT {int(latest)})"
-                " ORDER BY started, id"
-            )
-        else:
-            sql += " ORDER BY started, id"
-        # one read transaction: the runs and their KPIs from the same snapshot
-        self._db.execute("BEGIN")
-        try:
-            rows = self._db.execute(sql, args).fetchall()
-            runs = {
-                row[0]: Run(
+            base += f" ORDER BY started DESC, id DESC LIMIT {int(latest)}"
+        join = (
+            "JOIN kpis k ON k.run_id = r.id AND k.name = ?"
+            if kpi
+            else ("LEFT JOIN kpis k ON k.run_id = r.id")
+        )
+        sql = f"SELECT {cols} FROM ({base}) r {join} ORDER BY r.started, r.id"
+        if kpi:
+            args.append(kpi)
+        runs: dict[int, Run] = {}
+        for row in self._db.execute(sql, args):  # one statement: one consistent snapshot
+            run = runs.get(row[0])
+            if run is None:
+                run = runs[row[0]] = Run(
                     id=row[0],
                     lab=row[1],
                     municipality=row[2],
@@ -401,67 +404,62 @@ class Journal:
                     report=row[10],
                     source=row[11],
                 )
-                for row in rows
-            }
-            if runs:
-                self._attach_kpis(runs, kpi, sql, args)
-        finally:
-            self._db.execute("COMMIT")
+            if row[12] is not None:
+                run.kpis[row[12]] = {
+                    "name": row[12],
+                    "value": row[14] if row[14] is not None else row[13],
+                    "unit": row[15],
+                    "target": row[16],
+                    "direction": row[17],
+                }
         return list(runs.values())
 
-    def _attach_kpis(self, runs: dict[int, Run], kpi: str | None, sql: str, args: list) -> None:
-        ksql = (
-            "SELECT run_id, name, value, text_value, unit, target, direction FROM kpis"
-            f" WHERE run_id IN (SELECT id FROM ({sql}))"
-        )
-        kargs = list(args)
-        if kpi:
-            ksql += " AND name = ?"
-            kargs.append(kpi)
-        for run_id, name, value, text, unit, target, direction in self._db.execute(ksql, kargs):
-            run = runs.get(run_id)
-            if run is not None:
-                run.kpis[name] = {
-                    "name": name,
-                    "value": text if text is not None else value,
-                    "unit": unit,
-                    "target": target,
-                    "direction": direction,
-                }
-
     def latest_values(
-        self, pairs: Iterable[tuple[str, str]], municipalities: Iterable[str | None]
+        self,
+        pairs: Iterable[tuple[str, str]],
+        municipalities: Iterable[str | None],
+        *,
+        until: str | date | None = None,
     ) -> dict[tuple[str, str, str | None], tuple[Any, str, str]]:
-        """The newest successful value of each (lab, kpi) per municipality:
+        """The newest successful value of each (lab, kpi) per municipality, started before
+        ``until`` (a date: before the end of that day) when given:
         ``{(lab, kpi, municipality): (value, started, source)}``; missing keys had no run."""
+        limit = _iso(until)[:10] + "T99" if until else "9999"
         out = {}
+        municipalities = list(municipalities)
         for lab, kpi in pairs:
             for m in municipalities:
                 row = self._db.execute(
                     "SELECT k.value, k.text_value, r.started, r.source FROM runs r"
                     " JOIN kpis k ON k.run_id = r.id AND k.name = ?"
-                    " WHERE r.lab = ? AND r.municipality IS ? AND r.status = 'ok'"
-                    " AND (k.value IS NOT NULL OR k.text_value IS NOT NULL)"
+                    f" WHERE r.lab = ? AND r.municipality {_is(m)} AND r.status = 'ok'"
+                    " AND r.started < ? AND (k.value IS NOT NULL OR k.text_value IS NOT NULL)"
                     " ORDER BY r.started DESC, r.id DESC LIMIT 1",
-                    (kpi, lab, m),
+                    (kpi, lab, *([m] if m is not None else []), limit),
                 ).fetchone()
                 if row is not None:
                     out[(lab, kpi, m)] = (row[1] if row[1] is not None else row[0], row[2], row[3])
         return out
 
     def series(self, lab: str, kpi: str, municipality: str | None) -> list[tuple[str, float, str]]:
-        """``(started, value, source)`` of every successful run with a numeric value, oldest first."""
+        """``(started, value, source)`` per day with successful runs of a numeric value (the
+        day's last run), oldest first: a trend of a few points a month, not every run."""
         return self._db.execute(
-            "SELECT r.started, k.value, r.source FROM runs r"
+            "SELECT max(r.started), k.value, r.source FROM runs r"
             " JOIN kpis k ON k.run_id = r.id AND k.name = ?"
-            " WHERE r.lab = ? AND r.municipality IS ? AND r.status = 'ok' AND k.value IS NOT NULL"
-            " ORDER BY r.started, r.id",
-            (kpi, lab, municipality),
+            f" WHERE r.lab = ? AND r.municipality {_is(municipality)} AND r.status = 'ok'"
+            " AND k.value IS NOT NULL GROUP BY substr(r.started, 1, 10) ORDER BY 1",
+            (kpi, lab, *([municipality] if municipality is not None else [])),
         ).fetchall()
 
     def integrity(self) -> str:
         """SQLite's ``PRAGMA integrity_check`` result: ``"ok"`` for a sound file."""
         return self._db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _is(value: str | None) -> str:
+    """``= ?`` (uses the index) or ``IS NULL`` for labs run without a municipality."""
+    return "IS NULL" if value is None else "= ?"
 
 
 def _statements(script: str) -> list[str]:

@@ -83,8 +83,8 @@ LABELS: dict[str, dict[str, str]] = {
     "actionplan.action.cancelled": {"sv": "Avbruten", "en": "Cancelled"},
     "actionplan.section_trend": {"sv": "Nyckeltalen över tid", "en": "The KPIs over time"},
     "actionplan.trend_note": {
-        "sv": "En punkt per körning (ihålig = syntetisk exempelhistorik). Streckat: baslinje (grå) och mål (grönt); lodrät linje: målets slutdatum.",
-        "en": "One point per run (hollow = synthetic sample history). Dashed: baseline (grey) and target (green); vertical line: the goal's due date.",
+        "sv": "En punkt per dag med körningar, dagens sista (ihålig = syntetisk exempelhistorik). Streckat: baslinje (grå) och mål (grönt); lodrät linje: målets slutdatum.",
+        "en": "One point per day with runs, the day's last (hollow = synthetic sample history). Dashed: baseline (grey) and target (green); vertical line: the goal's due date.",
     },
     "actionplan.chart.baseline": {"sv": "Baslinje", "en": "Baseline"},
     "actionplan.chart.target": {"sv": "Mål", "en": "Target"},

@@ -165,6 +165,7 @@ class ActionPlanDashboard(Dashboard):
         self.catalogue = kpi_catalogue(self.lang)
         self._plans: dict[str, Any] = {}
         self._series: dict[tuple[str, str, str], list[Point]] = {}
+        self._latest: dict[tuple[str, str, str], Point | None] = {}
         self._cache: dict[tuple[str, str], list[str]] = {}
         self._bodies: dict[tuple[str, str], tuple[str, str]] = {}
         self._journal_error: str | None = None
@@ -216,7 +217,7 @@ class ActionPlanDashboard(Dashboard):
         for path, sample in self._sources():
             try:
                 with Journal(path, create=False) as j:
-                    if not sample:
+                    if not sample and self._n_runs is None:
                         self._n_runs = j.count()
                     for lab, kpi, m in todo:
                         for started, value, source in j.series(lab, kpi, m):
@@ -234,6 +235,40 @@ class ActionPlanDashboard(Dashboard):
         self._load({key})
         return self._series[key]
 
+    def latest(self, lab: str, kpi: str, municipality: str) -> Point | None:
+        """The newest value of a KPI on or before ``today`` over all sources (None: no run)."""
+        self._load_latest({(lab, kpi, municipality)})
+        return self._latest[(lab, kpi, municipality)]
+
+    def _load_latest(self, wanted: set[tuple[str, str, str]]) -> None:
+        from kit.errors import KitError
+        from kit.journal.store import Journal
+
+        todo = wanted - set(self._latest)
+        if not todo:
+            return
+        for key in todo:
+            self._latest[key] = None
+        pairs = sorted({(lab, kpi) for lab, kpi, _ in todo})
+        places = sorted({m for _, _, m in todo})
+        for path, sample in self._sources():
+            try:
+                with Journal(path, create=False) as j:
+                    if not sample and self._n_runs is None:
+                        self._n_runs = j.count()
+                    found = j.latest_values(pairs, places, until=self.today)
+            except KitError as exc:
+                if not sample:
+                    self._journal_error = str(exc)
+                continue
+            for key, (value, started, source) in found.items():
+                if key not in todo or isinstance(value, str):
+                    continue
+                p = Point(_when(started), float(value), sample or source == "sample")
+                old = self._latest[key]
+                if old is None or p.when > old.when:
+                    self._latest[key] = p
+
     def statuses(self, municipality: str | None = None) -> list:
         """:class:`kit.journal.actionplan.GoalStatus` of every goal of the plan, on ``today``."""
         from kit.journal.actionplan import goal_status
@@ -242,11 +277,10 @@ class ActionPlanDashboard(Dashboard):
         plan = self.plan(m)
         if isinstance(plan, Exception):
             return []
-        self._load({(g.lab, g.kpi, m) for g in plan.goals})
+        self._load_latest({(g.lab, g.kpi, m) for g in plan.goals})
         out = []
         for g in plan.goals:
-            points = [p for p in self._series[(g.lab, g.kpi, m)] if p.when.date() <= self.today]
-            last = points[-1] if points else None
+            last = self._latest[(g.lab, g.kpi, m)]
             out.append(
                 goal_status(
                     g,
@@ -527,8 +561,7 @@ class ActionPlanDashboard(Dashboard):
         return "".join(out)
 
     def _compare_html(self) -> str:
-        wanted = {(lab, kpi, m) for lab, kpi in SHARED_KPIS for m in MUNICIPALITIES}
-        self._load(wanted)
+        self._load_latest({(lab, kpi, m) for lab, kpi in SHARED_KPIS for m in MUNICIPALITIES})
         head = "<tr><th>" + _e(self.t("actionplan.col.kpi")) + "</th>"
         head += "".join(f'<th class="num">{_e(m.name)}</th>' for m in MUNICIPALITIES.values())
         rows = []
@@ -538,11 +571,10 @@ class ActionPlanDashboard(Dashboard):
                 f"<td>{_e(info['label'])}<span class='ap-date'>{_e(info['lab_title'])}</span></td>"
             ]
             for m in MUNICIPALITIES:
-                pts = [p for p in self._series[(lab, kpi, m)] if p.when.date() <= self.today]
-                if not pts:
+                p = self._latest[(lab, kpi, m)]
+                if p is None:
                     cells.append(f"<td class='num ap-sub'>{_e(self.t('actionplan.no_run'))}</td>")
                     continue
-                p = pts[-1]
                 tag = self.t("actionplan.sample_tag").lstrip(", ") if p.sample else ""
                 when = p.when.date().isoformat() + (f" ({tag})" if tag else "")
                 cells.append(
