@@ -50,6 +50,7 @@ _API: dict[str, str] = {
     "map_html": "kit.present.maps",
     # runs and labels
     "record": "kit.labs.kpi",
+    "open_journal": "kit.journal.store",
     "discover_labs": "kit.labs.folders",
     "run_labs": "kit.labs.runner",
     "t": "kit.labels",

@@ -627,9 +627,18 @@ class ActionPlanDashboard(Dashboard):
 
     # -- chart -------------------------------------------------------------------------------
     def _trend_png(self, plan, statuses) -> bytes:
-        from kit.present.charts import figure_bytes
+        import io
 
-        return figure_bytes(self._trend_figure(plan, statuses), "png")
+        buf = io.BytesIO()
+        # fast zlib level: the chart is rendered on a dashboard's first load
+        self._trend_figure(plan, statuses).savefig(
+            buf,
+            format="png",
+            dpi=100,
+            metadata={"Software": None},
+            pil_kwargs={"compress_level": 1},
+        )
+        return buf.getvalue()
 
     def _trend_figure(self, plan, statuses):
         import matplotlib.dates as mdates
@@ -669,8 +678,10 @@ class ActionPlanDashboard(Dashboard):
                 x = [p.when for p in pts]
                 y = [p.value for p in pts]
                 ax.plot(x, y, color=colour, linewidth=1.2)
-                real = [(p.when, p.value) for p in pts if not p.sample]
-                fake = [(p.when, p.value) for p in pts if p.sample]
+                # markers only where they can be told apart; a long series is a line
+                few = len(pts) <= 120
+                real = [(p.when, p.value) for p in pts if not p.sample and few]
+                fake = [(p.when, p.value) for p in pts if p.sample and few]
                 if fake:
                     ax.plot(*zip(*fake, strict=True), linestyle="none", marker="o", markersize=4,
                             markerfacecolor="white", markeredgecolor=colour)  # fmt: skip
