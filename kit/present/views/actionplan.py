@@ -598,7 +598,7 @@ class ActionPlanDashboard(Dashboard):
         fmap = offline_map(
             bounds=((min(lats) - 0.6, min(lons) - 1.5), (max(lats) + 0.6, max(lons) + 1.5)),
             lang=self.lang,
-            ratio="45%",
+            ratio="35%",
         )
         for mid, m in MUNICIPALITIES.items():
             st = self.statuses(mid)
@@ -620,8 +620,10 @@ class ActionPlanDashboard(Dashboard):
                 fill=True,
                 fill_color=STATUS_COLOURS[worst],
                 fill_opacity=0.85,
-                tooltip=text,
-                popup=folium.Popup(_e(text), max_width=260),
+                # a permanent label: the map reads even when no basemap tiles load
+                tooltip=folium.Tooltip(
+                    text, permanent=True, direction="left" if mid == "alingsas" else "right"
+                ),
             ).add_to(fmap)
         return fmap
 
