@@ -105,3 +105,10 @@ def test_sample_history_is_labelled_and_drawn(tmp_path):
     )
     text = d.render_html()
     assert "exempelhistorik (syntetisk" in text and "(exempel)" in text
+
+
+@pytest.mark.browser
+def test_report_prints_to_pdf_with_chromium(journal, tmp_path):
+    d = ActionPlanDashboard("umea", "en", journal=journal, sample_history=False, today="2026-10-01")
+    pdf = d.export_pdf(tmp_path / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 20_000

@@ -761,6 +761,54 @@ class ActionPlanDashboard(Dashboard):
             raise
         return path
 
+    def export_pdf(self, path: str | Path, chromium: str = "/usr/bin/chromium") -> Path:
+        """The report as PDF (A4), printed by headless Chromium through Playwright.
+
+        Needs Playwright (in the kit's ``test`` extra) and a Chromium binary; raises
+        :class:`kit.errors.MissingDependencyError` naming what is missing.
+        """
+        import os
+        import shutil
+        import tempfile
+
+        from kit.errors import MissingDependencyError
+
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            raise MissingDependencyError(
+                "PDF export needs Playwright: pip install -e '.[test]' (or use the HTML report)"
+            ) from None
+        binary = shutil.which(chromium) or shutil.which("chromium")
+        if not binary:
+            raise MissingDependencyError(f"PDF export needs Chromium ({chromium} not found)")
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="testlab-pdf-") as tmp:
+            page_file = self.export_report(Path(tmp) / "report.html")
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=binary, args=["--no-sandbox"])
+                try:
+                    page = browser.new_page()
+                    page.route(
+                        "**/*",
+                        lambda r: (
+                            r.continue_()
+                            if r.request.url.startswith(("file:", "data:"))
+                            else r.abort()
+                        ),
+                    )
+                    page.goto(page_file.as_uri())
+                    pdf = page.pdf(format="A4", print_background=True,
+                                   margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})  # fmt: skip
+                finally:
+                    browser.close()
+            fd, tmp_pdf = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(pdf)
+            os.replace(tmp_pdf, path)
+        return path
+
     def _record_once(self, plan, statuses) -> None:
         if self._recorded:
             return
