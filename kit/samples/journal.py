@@ -116,10 +116,15 @@ def write_sample_journal(path: str | Path, municipalities: list[str] | None = No
 
 
 def sample_journal(folder: str | Path | None = None) -> Path:
-    """The sample journal file, written on first use under ``<build>/sample-journal/``."""
-    from kit.config import build_dir
+    """The sample journal file under ``<build>/sample-journal/``, written on first use and
+    again when the bundled sample data is newer than it."""
+    from kit.config import MUNICIPALITIES, build_dir, datasets_dir
 
     path = Path(folder or build_dir() / "sample-journal") / "journal.sqlite"
-    if not path.exists():
+    sources = [
+        datasets_dir() / m / name for m in MUNICIPALITIES for name in ("events.csv", "cases.csv")
+    ]
+    newest = max((f.stat().st_mtime for f in sources if f.exists()), default=0.0)
+    if not path.exists() or path.stat().st_mtime < newest:  # missing, or the data was regenerated
         write_sample_journal(path)
     return path
