@@ -5,6 +5,8 @@ dotted ``area.name``; values map a language code to the text. ``{name}`` placeho
 filled by :func:`t`. Each area (a lab, or what all labs share) has its own module in this
 package, listed in :data:`AREAS`; a new lab adds a module and one line there. A key defined by
 two areas is an error at import.
+
+May import: :mod:`kit.errors` only (the bottom layer; every other package may import this one).
 """
 
 from __future__ import annotations
