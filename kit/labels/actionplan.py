@@ -146,6 +146,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     # units as lab.yml writes them (Swedish) and KPI names of labs built in parallel
     "actionplan.unit.dagar": {"sv": "dagar", "en": "days"},
+    "actionplan.unit.pp": {"sv": "procentenheter", "en": "percentage points"},
     "actionplan.unit.skalsteg": {"sv": "skalsteg", "en": "scale points"},
     "actionplan.unit.ärenden": {"sv": "ärenden", "en": "cases"},
     "actionplan.kpi.best_reduction_pct": {

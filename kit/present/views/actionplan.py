@@ -532,8 +532,13 @@ class ActionPlanDashboard(Dashboard):
                 else "no_data"
             )
             fmt = lambda v, u=g.unit: format_value(v, u, self.lang)  # noqa: E731
-            change = "–" if then is None else fmt(now.value - then.value)
-            if then is not None and now.value > then.value and not change.startswith("+"):
+            if then is None:
+                change = "–"
+            elif g.unit == "%":  # a change of a share is in percentage points
+                change = f"{number(now.value - then.value, self.lang, 1)}\u00a0{self.t('actionplan.unit.pp')}"
+            else:
+                change = fmt(now.value - then.value)
+            if then is not None and now.value > then.value:
                 change = "+" + change
             info = self._kpi_info(g.lab, g.kpi)
             rows.append(
