@@ -16,6 +16,7 @@ ORDER = [
     "bench_survey",
     "bench_run",
     "bench_dashboards",
+    "bench_journal",
 ]
 
 

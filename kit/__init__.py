@@ -62,6 +62,7 @@ _API: dict[str, str] = {
     "monthly_trend_chart": "kit.present.charts",
     # runs and labels
     "record": "kit.labs.kpi",
+    "open_journal": "kit.journal.store",
     "discover_labs": "kit.labs.folders",
     "run_labs": "kit.labs.runner",
     "t": "kit.labels",

@@ -18,7 +18,7 @@ LANGUAGES = ("sv", "en")
 DEFAULT_LANG = "sv"
 
 #: the modules of this package that hold labels, one per area
-AREAS = ("common", "leadtimes", "plancheck", "learning", "innovation")
+AREAS = ("common", "leadtimes", "plancheck", "learning", "innovation", "actionplan")
 
 
 def _collect() -> dict[str, dict[str, str]]:

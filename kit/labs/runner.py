@@ -3,7 +3,7 @@
 Each run writes, under ``<out>/<lab>/<municipality>/``, the executed notebook and a standalone
 HTML report without code cells, and adds an entry to ``<out>/manifest.json``: lab, parameters,
 git revision, start, duration, status, error and the KPIs the notebook recorded with
-:func:`kit.record`. Every file is written to a temporary name and moved into place, so an
+:func:`kit.record`; the same runs are appended to the results journal ``<out>/journal.sqlite``. Every file is written to a temporary name and moved into place, so an
 interrupted run never leaves a half-written report. A failing run never stops the others.
 
 Kernels talk to the runner over IPC sockets in a private temporary folder per run rather than
@@ -30,6 +30,7 @@ from typing import Any
 from kit.config import KERNEL_NAME, MUNICIPALITIES, build_dir, project_root
 from kit.errors import UsageError
 from kit.labs.folders import Lab, get_labs
+from kit.labs.journaling import journal_results
 from kit.labs.kpi import BATCH_ENV, KPI_FILE_ENV, read_kpi_file
 
 MANIFEST = "manifest.json"
@@ -202,6 +203,7 @@ def run_labs(
             bar.close()
             if results:
                 write_manifest(out_root, results)
+                journal_results(out_root, results)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
