@@ -63,6 +63,10 @@ _API: dict[str, str] = {
     # runs and labels
     "record": "kit.labs.kpi",
     "open_journal": "kit.journal.store",
+    "read_action_plan": "kit.journal.actionplan",
+    "goal_status": "kit.journal.actionplan",
+    "kpi_catalogue": "kit.present.views.actionplan",
+    "sample_journal": "kit.samples.journal",
     "discover_labs": "kit.labs.folders",
     "run_labs": "kit.labs.runner",
     "t": "kit.labels",

@@ -507,3 +507,17 @@ def goal_status(
 
 def plan_path(datasets: Path, municipality: str) -> Path:
     return datasets / municipality / PLAN_FILE
+
+
+def read_action_plan(
+    municipality: str,
+    catalogue: Mapping[str, Mapping[str, Any]],
+    datasets: str | Path | None = None,
+) -> ActionPlan:
+    """The action plan of ``municipality`` (``<datasets>/<municipality>/handlingsplan.yml``;
+    ``datasets`` defaults to the bundled folder), read and validated with :func:`read_plan`."""
+    if datasets is None:
+        from kit.config import datasets_dir
+
+        datasets = datasets_dir()
+    return read_plan(plan_path(Path(datasets), municipality), catalogue, municipality=municipality)
