@@ -100,3 +100,17 @@ def test_kpi_card_explains_itself():
     )
     assert 'title="Mediantid från inkommen till beslut"' in html and "ⓘ" in html
     assert "ⓘ" not in kpi_cards_html([Kpi("Median", 41.0, "dagar")])
+
+
+def test_kpi_on_too_few_cases_is_greyed_and_not_a_result():
+    # 1 of 2 cases in time is "50 %": not a result to show a manager (issue 14)
+    few = kpi_cards_html([Kpi("Inom frist", 50.0, "%", target=95, n=2)])
+    assert 'class="testlab-card small"' in few
+    assert "50,0" not in few and "för få ärenden (2)" in few
+    assert Kpi("Inom frist", 50.0, "%", target=95, n=2).meets_target is None
+    median = kpi_cards_html([Kpi("Median", 41.0, "days", n=9, decimals=0)], lang="en")
+    assert "41\u00a0days" in median and "too few cases (9)" in median
+    # ten cases are enough; no n given means the card does not know and shows the value
+    enough = kpi_cards_html([Kpi("Inom frist", 50.0, "%", target=95, n=10)])
+    assert 'class="testlab-card miss"' in enough and "50,0\u00a0%" in enough
+    assert "small" not in kpi_cards_html([Kpi("Inom frist", 50.0, "%")])

@@ -104,14 +104,21 @@ def test_render_shows_hand_computed_figures(fixture_data):
     dash = LeadTimeDashboard("umea", "sv", data=fixture_data, tiles=None)
     out = _rendered(dash)
     text = _text(out)
-    # 3 of 5 decided cases in time; median of 18, 21, 41, 90, 111 = 41
-    assert "60,0\u00a0%" in text
+    # 3 of 5 decided cases in time (60 %), but 5 cases are too few for a result (issue 14):
+    # the share is not shown, the card is greyed and says why; the median (of 18, 21, 41, 90,
+    # 111 = 41) is shown greyed
+    assert "60,0\u00a0%" not in text
+    assert t("common.too_few_cases", "sv", n=5) in text
+    assert out.count('class="testlab-card small"') == 4  # within, median, goal, complete
     assert "41\u00a0dagar" in text
+    assert t("leadtimes.meaning.too_few", "sv", n=5) in text
     # fee reduction 4 000 + 12 000
     assert "16\u2009000\u00a0kr" in text
-    # the SBE goal: 0.67 × median of 2023 (18, 41, 111 → 41) = 27.47, shown in whole days
-    assert "≤ 27\u00a0dagar" in text
+    # the SBE goal compares the median with the 2023 baseline: 0.67 × median of 2023
+    # (18, 41, 111 → 41) = 27.47, shown in whole days; the change 41/41 − 1 = 0 %
     assert t("leadtimes.kpi_goal", "sv", year=2023) in text
+    assert "Mål: ≤ −33\u00a0%" in text
+    assert "Median 2023: 41 dagar → nu 41 dagar; mål 27 dagar" in text
     # late cases, latest first: E (20 days) before B (10 days); no other case is late;
     # case numbers shown as keyed pseudonyms
     late = out.split(t("leadtimes.section_late", "sv"))[1].split("</table>")[0]
@@ -168,7 +175,7 @@ def test_english_labels(fixture_data):
     for key in ("leadtimes.kpi_within", "leadtimes.kpi_median", "leadtimes.section_meaning"):
         assert t(key, "en") in text
     assert "Decided within the time limit" in text
-    assert "60.0\u00a0%" in text
+    assert "too few cases (5)" in text
     assert "Handläggningstid" not in text.replace("Lead times", "")
 
 

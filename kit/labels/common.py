@@ -15,6 +15,10 @@ LABELS: dict[str, dict[str, str]] = {
         "sv": "Syntetiska exempeldata – inga verkliga ärenden eller personer.",
         "en": "Synthetic sample data – no real cases or people.",
     },
+    "common.too_few_cases": {
+        "sv": "för få ärenden ({n}) för ett säkert värde",
+        "en": "too few cases ({n}) for a reliable figure",
+    },
     "common.no_data": {
         "sv": "Inga ärenden matchar urvalet.",
         "en": "No cases match the selection.",

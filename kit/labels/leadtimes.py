@@ -20,8 +20,12 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "leadtimes.kpi_median": {"sv": "Mediantid till beslut", "en": "Median time to decision"},
     "leadtimes.kpi_goal": {
-        "sv": "Mål −33 % (0,67 × median {year})",
-        "en": "Goal −33 % (0.67 × median {year})",
+        "sv": "Mediantid jämfört med {year} (mål −33 %)",
+        "en": "Median time compared with {year} (goal −33 %)",
+    },
+    "leadtimes.kpi_goal_compare": {
+        "sv": "Median {year}: {baseline} dagar → nu {median} dagar; mål {goal} dagar",
+        "en": "Median {year}: {baseline} days → now {median} days; goal {goal} days",
     },
     "leadtimes.kpi_fee": {"sv": "Avgiftsreduktion", "en": "Fee reduction"},
     "leadtimes.kpi_complete": {"sv": "Kompletta vid ankomst", "en": "Complete on arrival"},
@@ -65,6 +69,10 @@ LABELS: dict[str, dict[str, str]] = {
         "sv": "{share} av de beslutade ärendena fick beslut inom tidsfristen; målet är 95 %. {verdict}",
         "en": "{share} of the decided cases were decided within the time limit; the target is 95 %. {verdict}",
     },
+    "leadtimes.meaning.too_few": {
+        "sv": "Bara {n} beslutade ärenden i urvalet: för få för att säga något säkert om andelen i tid eller mediantiden. Välj en längre period eller fler ärendetyper.",
+        "en": "Only {n} decided cases in the selection: too few to say anything reliable about the share in time or the median time. Choose a longer period or more case types.",
+    },
     "leadtimes.meaning.within_ok": {"sv": "Målet nås.", "en": "The target is met."},
     "leadtimes.meaning.within_miss": {
         "sv": "Det fattas {gap} procentenheter, ungefär {n} ärenden till i tid.",
@@ -75,8 +83,8 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Half of the cases were decided within {median} days. The goal of 33 % shorter time ({baseline_year}: {baseline} days) means {goal} days.",
     },
     "leadtimes.meaning.fee": {
-        "sv": "Förseningarna kostade {fee} kr i avgiftsreduktion.",
-        "en": "Delays cost SEK {fee} in fee reductions.",
+        "sv": "Förseningarna kostade {fee} i avgiftsreduktion.",
+        "en": "Delays cost {fee} in fee reductions.",
     },
     "leadtimes.meaning.complete": {
         "sv": "Bara {share} av ansökningarna var kompletta när de kom in.",

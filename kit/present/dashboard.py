@@ -30,6 +30,9 @@ def is_batch() -> bool:
     return os.environ.get(BATCH_ENV) == "1"
 
 
+MIN_CASES = 10  # a KPI on fewer cases is shown greyed, "för få ärenden", not as a result
+
+
 @dataclass(frozen=True)
 class Kpi:
     """A key figure as shown on a card: value against target, in the better direction."""
@@ -41,10 +44,17 @@ class Kpi:
     direction: str = "higher"  # or "lower": which way is better
     decimals: int = 1
     help: str = ""  # what the figure is and how it is computed: shown on hover and as an info mark
+    note: str = ""  # a line under the value, e.g. what the figure compares
+    n: int | None = None  # cases the figure is computed on; below MIN_CASES it is not a result
+
+    @property
+    def small_sample(self) -> bool:
+        """True when the figure rests on fewer than :data:`MIN_CASES` cases (shown greyed)."""
+        return self.n is not None and self.n < MIN_CASES
 
     @property
     def meets_target(self) -> bool | None:
-        if self.value is None or self.target is None:
+        if self.value is None or self.target is None or self.small_sample:
             return None
         return (
             self.value >= self.target if self.direction == "higher" else self.value <= self.target
@@ -68,6 +78,9 @@ _CARD_CSS = """
 .testlab-card.ok{border-left:6px solid #1a7f37}
 .testlab-card.miss{border-left:6px solid #cf222e}
 .testlab-card .info{cursor:help;color:#0969da}
+.testlab-card.small{background:#f6f8fa;color:#8c959f}
+.testlab-card.small .val{color:#8c959f;font-size:18px}
+.testlab-card .few{font-size:12px;color:#57606a;font-style:italic}
 </style>
 """
 
@@ -77,18 +90,27 @@ def kpi_cards_html(kpis: Sequence[Kpi], lang: str = DEFAULT_LANG) -> str:
     cards = []
     for k in kpis:
         state = {True: " ok", False: " miss", None: ""}[k.meets_target]
+        value = html.escape(k.formatted(lang))
+        if k.small_sample:
+            # a percentage of 2 cases is no result: say so instead of showing it as one
+            state = " small"
+            value = "–" if k.unit == "%" else value
+            few = t("common.too_few_cases", lang, n=number(k.n, lang))
+            value += f'<div class="few">{html.escape(few)}</div>'
         target = ""
         if k.target is not None:
             goal = Kpi(k.label, k.target, k.unit, decimals=k.decimals).formatted(lang)
             sign = "≥" if k.direction == "higher" else "≤"
             target = f'<div class="tgt">{html.escape(t("common.target", lang))}: {sign} {html.escape(goal)}</div>'
+        if k.note:
+            target += f'<div class="tgt note">{html.escape(k.note)}</div>'
         info, title = "", ""
         if k.help:
             title = f' title="{html.escape(k.help)}"'
             info = f' <span class="info" aria-label="{html.escape(k.help)}">ⓘ</span>'
         cards.append(
             f'<div class="testlab-card{state}"{title}><div class="lbl">{html.escape(k.label)}{info}</div>'
-            f'<div class="val">{html.escape(k.formatted(lang))}</div>{target}</div>'
+            f'<div class="val">{value}</div>{target}</div>'
         )
     return _CARD_CSS + '<div class="testlab-cards">' + "".join(cards) + "</div>"
 

@@ -24,8 +24,8 @@ import pandas as pd
 from kit.config import MUNICIPALITIES
 from kit.config import municipality as get_municipality
 from kit.errors import UsageError
-from kit.labels import DEFAULT_LANG, LABELS
-from kit.present.dashboard import Dashboard, Kpi, kpi_cards_html
+from kit.labels import DEFAULT_LANG, LABELS, money, number, percent
+from kit.present.dashboard import MIN_CASES, Dashboard, Kpi, kpi_cards_html
 
 ALL = "alla"
 TARGET_SHARE = 0.95
@@ -306,7 +306,7 @@ class LeadTimeDashboard(Dashboard):
         if summary["n_cases"] == 0:
             parts[0] += f"<p>{html.escape(self.t('common.no_data'))}</p></div>"
             return parts
-        parts[0] += self._kpis_html(summary, base_year, goal) + "</div>"
+        parts[0] += self._kpis_html(summary, base_year, base_median, goal) + "</div>"
 
         monthly = monthly_figures(sel)
         if len(monthly):
@@ -376,8 +376,8 @@ class LeadTimeDashboard(Dashboard):
             else self.municipality
         )
         months = prep.months
-        start = self.period_start or (months[0] if months else "–")
-        end = self.period_end or (months[-1] if months else "–")
+        start = _month_text(self.period_start or (months[0] if months else ""), self.lang)
+        end = _month_text(self.period_end or (months[-1] if months else ""), self.lang)
         parts = [f"<h2>{html.escape(self.t('leadtimes.title', municipality=name))}</h2>"]
         line = self.t("leadtimes.selection", n=_fmt(len(sel), self.lang), start=start, end=end)
         if self.case_type != ALL:
@@ -389,8 +389,16 @@ class LeadTimeDashboard(Dashboard):
             )
         return "".join(parts)
 
-    def _kpis_html(self, s: dict[str, Any], base_year: int | None, goal: float | None) -> str:
+    def _kpis_html(
+        self,
+        s: dict[str, Any],
+        base_year: int | None,
+        base_median: float | None,
+        goal: float | None,
+    ) -> str:
         pct = lambda v: None if v is None else 100 * v  # noqa: E731
+        days = self.t("common.days")
+        decided, n = s["n_decided"] or 0, s["n_cases"]
         kpis = [
             Kpi(
                 self.t("leadtimes.kpi_within"),
@@ -398,34 +406,60 @@ class LeadTimeDashboard(Dashboard):
                 "%",
                 100 * TARGET_SHARE,
                 "higher",
+                n=decided,
             ),
             Kpi(
-                self.t("leadtimes.kpi_median"),
-                s["median_days"],
-                self.t("common.days"),
-                None,
-                "lower",
-                0,
+                self.t("leadtimes.kpi_median"), s["median_days"], days, None, "lower", 0, n=decided
             ),
-            Kpi(
-                self.t("leadtimes.kpi_goal", year=base_year if base_year is not None else "–"),
-                s["median_days"],
-                self.t("common.days"),
-                goal,
-                "lower",
-                0,
-            ),
-            Kpi(self.t("leadtimes.kpi_fee"), s["fee_reduction_sek"], "kr", None, "lower", 0),
+            self._goal_kpi(s["median_days"], base_year, base_median, goal, decided),
+            Kpi(self.t("leadtimes.kpi_fee"), s["fee_reduction_sek"], self._kr(), None, "lower", 0),
             Kpi(
                 self.t("leadtimes.kpi_complete"),
                 pct(s["share_complete_on_arrival"]),
                 "%",
                 None,
                 "higher",
+                n=n,
             ),
-            Kpi(self.t("leadtimes.kpi_n"), float(s["n_cases"]), "", None, "higher", 0),
+            Kpi(self.t("leadtimes.kpi_n"), float(n), "", None, "higher", 0),
         ]
         return kpi_cards_html(kpis, self.lang)
+
+    def _kr(self) -> str:
+        return "kr" if self.lang == "sv" else "SEK"
+
+    def _goal_kpi(
+        self,
+        median: float | None,
+        base_year: int | None,
+        base_median: float | None,
+        goal: float | None,
+        decided: int,
+    ) -> Kpi:
+        """The −33 % goal: change of the median against the baseline year's median (target
+        −33 %), with both medians and the goal in days on the card."""
+        change = None
+        if median is not None and base_median:
+            change = 100 * (median / base_median - 1)
+        note = ""
+        if base_median is not None and goal is not None:
+            note = self.t(
+                "leadtimes.kpi_goal_compare",
+                year=base_year,
+                baseline=number(base_median, self.lang),
+                median=number(median, self.lang),
+                goal=number(goal, self.lang),
+            )
+        return Kpi(
+            self.t("leadtimes.kpi_goal", year=base_year if base_year is not None else "–"),
+            change,
+            "%",
+            -100 * (1 - GOAL_FACTOR),
+            "lower",
+            0,
+            note=note,
+            n=decided,
+        )
 
     def _section(self, key: str, body: str) -> str:
         return f'<div class="testlab-dash"><h3>{html.escape(self.t("leadtimes." + key))}</h3>{body}</div>'
@@ -535,6 +569,10 @@ class LeadTimeDashboard(Dashboard):
         tries: list[str] = []
         share = s["share_within_limit"]
         n_decided = s["n_decided"] or 0
+        if n_decided < MIN_CASES:
+            # a share or median of a handful of cases is no finding: say so instead
+            said.append(self.t("leadtimes.meaning.too_few", n=_fmt(n_decided, lang)))
+            share = None
         if share is not None:
             if share >= TARGET_SHARE:
                 verdict = self.t("leadtimes.meaning.within_ok")
@@ -548,7 +586,7 @@ class LeadTimeDashboard(Dashboard):
             said.append(
                 self.t("leadtimes.meaning.within", share=_pct(share, lang), verdict=verdict)
             )
-        if s["median_days"] is not None and goal is not None:
+        if s["median_days"] is not None and goal is not None and n_decided >= MIN_CASES:
             said.append(
                 self.t(
                     "leadtimes.meaning.median",
@@ -559,7 +597,7 @@ class LeadTimeDashboard(Dashboard):
                 )
             )
         if s["fee_reduction_sek"]:
-            said.append(self.t("leadtimes.meaning.fee", fee=_fmt(s["fee_reduction_sek"], lang)))
+            said.append(self.t("leadtimes.meaning.fee", fee=money(s["fee_reduction_sek"], lang)))
         coa = s["share_complete_on_arrival"]
         if coa is not None and coa < 0.5:
             said.append(self.t("leadtimes.meaning.complete", share=_pct(coa, lang)))
@@ -607,14 +645,18 @@ def _check_month(value: str, name: str) -> str:
 
 
 def _fmt(value: float | None, lang: str, decimals: int = 0) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u2009").replace(".", ",") if lang == "sv" else text
+    return number(value, lang, decimals)
 
 
 def _pct(share: float, lang: str) -> str:
-    return f"{_fmt(100 * share, lang, 1)}\u00a0%"
+    return percent(100 * share, lang)
+
+
+def _month_text(month: str, lang: str) -> str:
+    """``"2023-01"`` → ``"jan 2023"`` / ``"Jan 2023"`` (empty → ``–``)."""
+    from kit.present.charts import month_label
+
+    return month_label(pd.Period(month, freq="M"), lang) if month else "–"
 
 
 def _dates(values: pd.Series) -> list[str]:
