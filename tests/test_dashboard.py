@@ -113,4 +113,4 @@ def test_kpi_on_too_few_cases_is_greyed_and_not_a_result():
     # ten cases are enough; no n given means the card does not know and shows the value
     enough = kpi_cards_html([Kpi("Inom frist", 50.0, "%", target=95, n=10)])
     assert 'class="testlab-card miss"' in enough and "50,0\u00a0%" in enough
-    assert "small" not in kpi_cards_html([Kpi("Inom frist", 50.0, "%")])
+    assert "card small" not in kpi_cards_html([Kpi("Inom frist", 50.0, "%")])
