@@ -12,6 +12,14 @@ LABELS: dict[str, dict[str, str]] = {
         "sv": "{n} ärenden, inkomna {start} – {end}",
         "en": "{n} cases, received {start} – {end}",
     },
+    "leadtimes.source_sample": {
+        "sv": "syntetiska exempeldata i {path} (testlab synth), kalibrerade mot publicerad statistik",
+        "en": "synthetic sample data in {path} (testlab synth), calibrated to published statistics",
+    },
+    "leadtimes.source_own": {
+        "sv": "kommunens egen export (ärendehanteringssystem)",
+        "en": "the municipality's own export (case management system)",
+    },
     "leadtimes.period_from": {"sv": "Från", "en": "From"},
     "leadtimes.period_to": {"sv": "Till", "en": "To"},
     "leadtimes.kpi_within": {

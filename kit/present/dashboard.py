@@ -16,10 +16,12 @@ the right thing where it runs:
 
 from __future__ import annotations
 
+import base64
 import html
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kit.labels import DEFAULT_LANG, check_lang, number, t
 from kit.labs.kpi import BATCH_ENV
@@ -115,8 +117,45 @@ def kpi_cards_html(kpis: Sequence[Kpi], lang: str = DEFAULT_LANG) -> str:
     return _CARD_CSS + '<div class="testlab-cards">' + "".join(cards) + "</div>"
 
 
+# print view: the whole dashboard on A4 pages. Voilà's lab template scrolls inside fixed-height
+# boxes, which would print only the first screen; let everything flow instead.
+_FRAME_CSS = """
+<style>
+.testlab-frame{display:flex;flex-wrap:wrap;gap:6px 18px;align-items:baseline;
+  font:13px system-ui,-apple-system,"Segoe UI",sans-serif;color:#57606a;margin:0 0 6px}
+.testlab-frame a{color:#0969da;text-decoration:none}
+.testlab-frame button{font:13px system-ui,sans-serif;cursor:pointer}
+.testlab-download{font:12px system-ui,sans-serif;margin:-8px 0 14px}
+.testlab-download a{color:#0969da;margin-right:14px}
+@page{size:A4;margin:12mm}
+@media print{
+  html,body,#main,#rendered_cells,.jp-LabShell,.jp-Notebook,.jp-Cell,.jp-OutputArea,
+  .jp-OutputArea-child,.jp-OutputArea-output,.widget-vbox,.widget-html,.widget-html-content,
+  .lm-Widget,.jupyter-widgets,.voila-notebook{overflow:visible!important;height:auto!important;
+  max-height:none!important;position:static!important}
+  .testlab-noprint,.testlab-filter,.testlab-download,.jp-OutputPrompt,.jp-InputPrompt{display:none!important}
+  .testlab-output{width:100%!important}
+  .testlab-card,.testlab-table tr,img,svg,iframe,.testlab-dash h3{break-inside:avoid}
+  .testlab-processmap{max-width:100%!important;overflow:visible!important}
+  .testlab-processmap svg{width:100%!important;height:auto!important}
+  .testlab-processmap>div{min-width:0!important}
+  body{background:#fff}
+}
+</style>
+"""
+
+
 class Dashboard:
-    """Base class of a lab's dashboard; see the module docstring."""
+    """Base class of a lab's dashboard; see the module docstring.
+
+    Every dashboard gets a frame above its content (:meth:`frame_html`): a link back to the
+    index, a switch to the other language, the date the data runs to and its source
+    (:meth:`data_info`), and a print button; the print stylesheet prints the whole dashboard
+    on A4 pages. ``lab_id`` (the lab's folder name) names the served notebooks
+    (``<lab_id>.ipynb``, ``<lab_id>.en.ipynb``) for the language switch.
+    """
+
+    lab_id: str = ""
 
     def __init__(self, lang: str = DEFAULT_LANG) -> None:
         self.lang = check_lang(lang)
@@ -132,20 +171,62 @@ class Dashboard:
         ``_repr_html_`` (folium maps), in display order."""
         raise NotImplementedError
 
+    def data_info(self) -> tuple[str, str]:
+        """(the date the shown data runs to, ``YYYY-MM-DD`` or "", where it comes from)."""
+        return "", ""
+
     # -- provided ------------------------------------------------------------------------
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
+
+    def frame_html(self) -> str:
+        """Links back to the index and to the other language (live pages only), the data's
+        date and source, a print button."""
+        links = []
+        if not is_batch():
+            other = "en" if self.lang == "sv" else "sv"
+            index = "../../" + ("?lang=en" if self.lang == "en" else "")
+            links.append(
+                f'<a class="testlab-back" href="{index}">← {html.escape(self.t("frame.index"))}</a>'
+            )
+            if self.lab_id:
+                name = f"{self.lab_id}.ipynb" if other == "sv" else f"{self.lab_id}.{other}.ipynb"
+                links.append(
+                    f'<a class="testlab-lang" hreflang="{other}" lang="{other}" href="{html.escape(name)}">'
+                    f"{html.escape(t('frame.other_language', self.lang))}</a>"
+                )
+            links.append(
+                '<button type="button" class="testlab-print" onclick="window.print()">'
+                f"{html.escape(self.t('frame.print'))}</button>"
+            )
+        as_of, source = self.data_info()
+        facts = []
+        if as_of:
+            facts.append(
+                f'<span class="testlab-asof">{html.escape(self.t("frame.as_of", date=as_of))}</span>'
+            )
+        if source:
+            facts.append(
+                f'<span class="testlab-source">{html.escape(self.t("frame.source", source=source))}</span>'
+            )
+        nav = f'<span class="testlab-noprint">{" ".join(links)}</span>' if links else ""
+        return (
+            _FRAME_CSS
+            + f'<div class="testlab-frame" lang="{self.lang}">{nav}{"".join(facts)}</div>'
+        )
 
     def render(self) -> None:
         """Display the content into the current cell (batch reports, JupyterLab)."""
         from IPython.display import HTML, display
 
+        display(HTML(self.frame_html()))
         for part in self.render_parts():
             display(HTML(part) if isinstance(part, str) else part)
 
     def render_html(self) -> str:
         """The content as one HTML string (the value of the live output area)."""
-        return "".join(_part_html(part) for part in self.render_parts())
+        parts = self.render_parts()
+        return self.frame_html() + "".join(_part_html(part) for part in parts)
 
     def show(self) -> None:
         """Display the dashboard: live widgets interactively, a static render in batch runs."""
@@ -162,6 +243,7 @@ class Dashboard:
             c.observe(self._on_change, names="value")
         self._output = w.HTML()
         self._output.add_class("testlab-output")
+        self._output.add_class(f"testlab-lang-{self.lang}")
         box = w.VBox([w.HBox(controls, layout=w.Layout(flex_flow="row wrap")), self._output])
         self._refresh()
         display(box)
@@ -171,6 +253,42 @@ class Dashboard:
 
     def _refresh(self) -> None:
         self._output.value = self.render_html()
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_bytes(frame: Any, sheet: str = "data") -> bytes:
+    """``frame`` as an Excel workbook: numbers stay numbers (not text in the page's style)."""
+    import io
+
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, sheet_name=sheet[:31], engine="openpyxl")
+    return buffer.getvalue()
+
+
+def table_download_html(frame: Any, name: str, lang: str = DEFAULT_LANG) -> str:
+    """A link under a table that downloads it as ``<name>.xlsx`` (columns as shown, labelled)."""
+    uri = f"data:{XLSX_MIME};base64," + base64.b64encode(xlsx_bytes(frame, name)).decode()
+    label = html.escape(t("frame.download_xlsx", lang))
+    return (
+        f'<p class="testlab-download"><a download="{html.escape(name)}.xlsx" href="{uri}">'
+        f"{label}</a></p>"
+    )
+
+
+def chart_download_html(name: str, lang: str = DEFAULT_LANG, **images: bytes | str) -> str:
+    """Links that download a chart as ``<name>.png`` / ``<name>.svg`` (``png=…``, ``svg=…``)."""
+    mime = {"png": "image/png", "svg": "image/svg+xml"}
+    links = []
+    for fmt, data in images.items():
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        uri = f"data:{mime[fmt]};base64," + base64.b64encode(raw).decode()
+        links.append(
+            f'<a download="{html.escape(name)}.{fmt}" href="{uri}">'
+            f"{html.escape(t('frame.download_' + fmt, lang))}</a>"
+        )
+    return f'<p class="testlab-download">{"".join(links)}</p>'
 
 
 def _part_html(part: object) -> str:

@@ -25,7 +25,14 @@ from kit.config import MUNICIPALITIES
 from kit.config import municipality as get_municipality
 from kit.errors import UsageError
 from kit.labels import DEFAULT_LANG, LABELS, money, number, percent
-from kit.present.dashboard import MIN_CASES, Dashboard, Kpi, kpi_cards_html
+from kit.present.dashboard import (
+    MIN_CASES,
+    Dashboard,
+    Kpi,
+    chart_download_html,
+    kpi_cards_html,
+    table_download_html,
+)
 
 ALL = "alla"
 TARGET_SHARE = 0.95
@@ -119,6 +126,8 @@ class LeadTimeDashboard(Dashboard):
     ``tiles``: basemap for the map (see :func:`kit.present.maps.offline_map`).
     """
 
+    lab_id = "lead-times"
+
     def __init__(
         self,
         municipality: str = "umea",
@@ -161,6 +170,27 @@ class LeadTimeDashboard(Dashboard):
                 data, synthetic = load_sample(self.municipality), True
             self._prepared[key] = prepare(data.events, data.cases, synthetic=synthetic)
         return self._prepared[key]
+
+    def data_info(self) -> tuple[str, str]:
+        """The last event's date, and the data's source."""
+        prep = self.prepared()
+        ts = prep.events["timestamp"] if len(prep.events) else None
+        as_of = "" if ts is None else pd.Timestamp(ts.max()).strftime("%Y-%m-%d")
+        if prep.synthetic:
+            return as_of, self.t("leadtimes.source_sample", path=f"datasets/{self.municipality}")
+        return as_of, self.t("leadtimes.source_own")
+
+    def _file(self, stem: str) -> str:
+        return f"{stem}-{self.municipality}"
+
+    def _png_link(self, stem: str, png: bytes) -> str:
+        return chart_download_html(self._file(stem), self.lang, png=png)
+
+    def _xlsx_link(self, stem: str, frame: pd.DataFrame, label) -> str:
+        """The table as Excel: the shown columns with their labels, numbers as numbers."""
+        return table_download_html(
+            frame.rename(columns=lambda c: label(str(c))), self._file(stem), self.lang
+        )
 
     def _validate(self, prep: Prepared) -> None:
         if self.case_type != ALL and self.case_type not in prep.case_types:
@@ -321,12 +351,18 @@ class LeadTimeDashboard(Dashboard):
             sel["lead_time_days"], limit_days=limit_days, lang=self.lang, fmt="png"
         )
         parts.append(
-            self._section("section_trend", _img(trend))
-            + self._section("section_distribution", _img(hist))
+            self._section("section_trend", _img(trend) + self._png_link("trend", trend))
+            + self._section(
+                "section_distribution", _img(hist) + self._png_link("distribution", hist)
+            )
         )
         svg, bottlenecks = self._process_figures(sel)
         parts.append(
-            self._section("section_process", _scrollable(svg))
+            self._section(
+                "section_process",
+                _scrollable(svg)
+                + chart_download_html(self._file("processkarta"), self.lang, svg=svg),
+            )
             + self._section("section_bottlenecks", self._bottleneck_table(bottlenecks))
             + self._section("section_late", self._late_table(sel))
         )
@@ -487,7 +523,9 @@ class LeadTimeDashboard(Dashboard):
         for col in ("source", "target", "from", "to", "activity", "step"):
             if col in frame.columns:
                 frame[col] = frame[col].map(self._activity)
-        return _html_table(frame, self._column_label, self.lang)
+        return _html_table(frame, self._column_label, self.lang) + self._xlsx_link(
+            "flaskhalsar", frame, self._column_label
+        )
 
     def _column_label(self, col: str) -> str:
         aliases = {
@@ -519,7 +557,8 @@ class LeadTimeDashboard(Dashboard):
                 "fee_reduction": late["fee_reduction_sek"].to_numpy(),
             }
         )
-        return _html_table(frame, lambda c: self.t(f"leadtimes.col.{c}"), self.lang)
+        label = lambda c: self.t(f"leadtimes.col.{c}")  # noqa: E731
+        return _html_table(frame, label, self.lang) + self._xlsx_link("forsenade", frame, label)
 
     def _map(self, sel: pd.DataFrame) -> tuple[Any, int]:
         from kit.present import maps

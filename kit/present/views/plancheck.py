@@ -57,6 +57,8 @@ _CSS = """
 .testlab-legend span.sw{display:inline-block;width:14px;height:14px;border:1px solid #555;
   margin:0 4px -2px 12px}
 .testlab-download a{margin-right:16px}
+.testlab-error,.testlab-warning{border-left:5px solid #cf222e;background:#fff5f5;padding:8px 12px}
+.testlab-warning{border-color:#bf8700;background:#fff8e5}
 </style>
 """
 
@@ -85,6 +87,8 @@ class PlanCheckDashboard(Dashboard):
     bundled sample (tests, a municipality's own files).
     ``tiles``: basemap (see :func:`kit.present.maps.offline_map`); ``None`` for none.
     """
+
+    lab_id = "plan-check"
 
     def __init__(
         self,
@@ -225,16 +229,48 @@ class PlanCheckDashboard(Dashboard):
             self._syncing = False
 
     # -- content ----------------------------------------------------------------------------
+    def data_info(self) -> tuple[str, str]:
+        """The plan file's date, and where plan and proposals come from."""
+        plan_src, props_src, synthetic = self.sources()
+        as_of = ""
+        if not isinstance(plan_src, bytes | bytearray | dict):
+            from datetime import date
+            from pathlib import Path
+
+            path = Path(str(plan_src))
+            if path.exists():
+                as_of = date.fromtimestamp(path.stat().st_mtime).isoformat()
+        if synthetic:
+            return as_of, self.t(
+                "plancheck.source_sample", path=f"datasets/{self.municipality}/plan"
+            )
+        name = self._upload[0] if self._upload else "–"
+        return as_of, self.t("plancheck.source_upload", name=name)
+
     def render_parts(self) -> list:
-        """The content as HTML strings and a folium map (what :meth:`render` shows)."""
+        """The content as HTML strings and a folium map (what :meth:`render` shows).
+
+        A file that cannot be checked (an upload with errors) gets a message in the page's
+        language above the dashboard, which goes on showing the data it showed before.
+        """
         from kit.plans.check import summarise
 
-        _, _, synthetic = self.sources()
+        notes: list[str] = []
         try:
             plan, results = self.results()
         except KitError as exc:
-            msg = html.escape(self.t("plancheck.error", error=str(exc)))
-            return [_CSS + f'<div class="testlab-dash"><p class="testlab-error">{msg}</p></div>']
+            notes.append(self._error_html(exc))
+            if self._upload is None:
+                return [_CSS + f'<div class="testlab-dash">{notes[0]}</div>']
+            self._upload = None  # back to the data shown before the upload
+            try:
+                plan, results = self.results()
+            except KitError:
+                return [_CSS + f'<div class="testlab-dash">{notes[0]}</div>']
+        _, _, synthetic = self.sources()
+        where = self._placement_note(plan, results)
+        if where:
+            notes.append(f'<p class="testlab-warning">{html.escape(where)}</p>')
         summary = summarise(results)
         self._record_once(summary)
         shown = [
@@ -249,6 +285,7 @@ class PlanCheckDashboard(Dashboard):
         parts: list = [
             _CSS
             + '<div class="testlab-dash">'
+            + "".join(notes)
             + "".join(head)
             + self._kpis_html(summary)
             + "</div>"
@@ -290,6 +327,20 @@ class PlanCheckDashboard(Dashboard):
             target=50,
             direction="higher",
         )
+
+    def _error_html(self, exc: KitError) -> str:
+        """The problem with a file, in the page's language (the kit's messages are English)."""
+        name = self._upload[0] if self._upload else getattr(exc, "file", None) or ""
+        text = self.t("plancheck.error", error=explain_error(exc, self.lang), name=name or "–")
+        return f'<p class="testlab-error" role="alert">{html.escape(text)}</p>'
+
+    def _placement_note(self, plan: Any, results: list) -> str:
+        """A warning when the proposals lie far from the selected plan: which bundled plan
+        they probably belong to, or that their coordinates are not SWEREF 99 TM."""
+        props = [r.proposal.property for r in results if r.proposal is not None]
+        if not props:
+            return ""
+        return placement_note(props, plan, self.municipality, self.lang)
 
     def _kpis_html(self, s: dict[str, Any]) -> str:
         kpis = [
@@ -566,6 +617,74 @@ def _is_plan(content: bytes) -> bool:
             if typ == "detaljplan" or "plangeometri" in props:
                 return True
     return False
+
+
+# (pattern in the kit's English PlanError message, label key); the first match wins
+_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"not JSON", "plancheck.err.not_json"),
+    (r"file not found|cannot read", "plancheck.err.unreadable"),
+    (r"expected a GeoJSON FeatureCollection|has no 'features' list", "plancheck.err.not_geojson"),
+    (r"expected a GeoJSON Feature object", "plancheck.err.not_feature"),
+    (r"missing properties\.proposal_id", "plancheck.err.no_proposal_id"),
+    (r"role .*expected 'fastighet' or 'byggnad'", "plancheck.err.role"),
+    (r"must be a polygon", "plancheck.err.not_polygon"),
+    (r"no geometry|empty geometry|malformed", "plancheck.err.no_geometry"),
+    (r"invalid geometry", "plancheck.err.invalid_geometry"),
+    (r"coordinate system .* differs", "plancheck.err.crs"),
+    (r"is not a number|is negative", "plancheck.err.number"),
+    (r"no detaljplan feature|the plan has no|do not cover", "plancheck.err.plan"),
+)
+
+
+def explain_error(exc: Exception, lang: str = DEFAULT_LANG) -> str:
+    """A :class:`kit.errors.PlanError` as one sentence in ``lang``, with the feature number
+    when the message names one (``feature 3`` is the fourth object, counted from 0)."""
+    import re
+
+    from kit.labels import t
+
+    text = str(exc)
+    key = next((k for pattern, k in _ERRORS if re.search(pattern, text)), "plancheck.err.other")
+    found = re.search(r"feature (\d+)", text)
+    where = t("plancheck.err.where", lang, n=int(found.group(1)) + 1) if found else ""
+    return t(key, lang) + where
+
+
+# how far (m) the proposals may lie from the plan before the dashboard says they belong elsewhere
+FAR_M = 2_000.0
+# SWEREF 99 TM covers Sweden with eastings of about 200 000–1 000 000 m and northings of about
+# 6 100 000–7 700 000 m
+_SWEREF_BOX = (150_000.0, 6_000_000.0, 1_050_000.0, 7_750_000.0)
+
+
+def placement_note(properties: list, plan: Any, municipality: str, lang: str) -> str:
+    """ "" when the proposals' properties lie within :data:`FAR_M` of ``plan``; else which
+    bundled plan they are near (or that their coordinates are not SWEREF 99 TM)."""
+    import shapely
+
+    from kit.labels import number, t
+    from kit.plans.reader import read_plan
+
+    together = shapely.union_all(properties)
+    distance = float(plan.geometry.distance(together))
+    if distance <= FAR_M:
+        return ""
+    x0, y0, x1, y1 = shapely.total_bounds(properties)
+    west, south, east, north = _SWEREF_BOX
+    if not (west <= x0 and x1 <= east and south <= y0 and y1 <= north):
+        return t("plancheck.far.not_sweref", lang)
+    best = None
+    for mid, m in MUNICIPALITIES.items():
+        path = datasets_dir() / mid / "plan" / "detaljplan.json"
+        if mid == municipality or not path.exists():
+            continue
+        d = float(read_plan(path).geometry.distance(together))
+        if d <= FAR_M and (best is None or d < best[1]):
+            best = (m.name, d)
+    km = number(distance / 1000, lang, 0 if distance >= 10_000 else 1)
+    if best is not None:
+        return t("plancheck.far.other_plan", lang, km=km, name=best[0])
+    return t("plancheck.far.unknown", lang, km=km)
 
 
 def _key(source: Any) -> Any:
