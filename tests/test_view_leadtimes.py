@@ -208,13 +208,23 @@ def test_unknown_municipality():
 def test_widgets_drive_the_selection(fixture_data):
     dash = LeadTimeDashboard("umea", "sv", data=fixture_data, tiles=None)
     controls = dash.controls()
-    assert [c.value for c in controls][2] == ALL
-    period, case_type = controls[1], controls[2]
-    assert period.options[0] == "2023-01" and period.options[-1] == "2024-03"
+    assert [c.value for c in controls][3] == ALL
+    start, end, case_type = controls[1], controls[2], controls[3]
+    # two month pickers that read as months, not codes (issue 14)
+    assert start.options[0] == ("jan 2023", "2023-01") and end.options[-1] == (
+        "mar 2024",
+        "2024-03",
+    )
+    assert (start.value, end.value) == ("2023-01", "2024-03")
     case_type.value = "bygglov"
-    period.value = ("2023-03", "2024-02")
+    start.value, end.value = "2023-03", "2024-02"
     dash._sync_from_widgets()
     assert sorted(dash.selection()["case_id"]) == ["B", "D", "E"]
+    # a start after the end moves the end along
+    start.value = "2024-03"
+    dash._sync_from_widgets()
+    assert (dash.period_start, end.value) == ("2024-03", "2024-03")
+    assert list(dash.selection()["case_id"]) == ["F"]
     assert ("Alla", ALL) in case_type.options and ("Anmälan", "anmalan") in case_type.options
 
 
@@ -248,5 +258,6 @@ def test_sample_umea_renders_and_switches_municipality():
         controls[0].value = "linkoping"
         dash._sync_from_widgets()
         assert dash.municipality == "linkoping"
-        assert list(controls[1].options) == dash.prepared().months
+        assert [v for _, v in controls[1].options] == dash.prepared().months
+        assert controls[2].value == dash.prepared().months[-1]
         assert "Linköping" in _text(_rendered(dash))

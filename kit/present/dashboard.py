@@ -132,7 +132,7 @@ _FRAME_CSS = """
   html,body,#main,#rendered_cells,.jp-LabShell,.jp-Notebook,.jp-Cell,.jp-OutputArea,
   .jp-OutputArea-child,.jp-OutputArea-output,.widget-vbox,.widget-html,.widget-html-content,
   .lm-Widget,.jupyter-widgets,.voila-notebook{overflow:visible!important;height:auto!important;
-  max-height:none!important;position:static!important}
+  max-height:none!important;position:static!important;contain:none!important}
   .testlab-noprint,.testlab-filter,.testlab-download,.jp-OutputPrompt,.jp-InputPrompt{display:none!important}
   .testlab-output{width:100%!important}
   .testlab-card,.testlab-table tr,img,svg,iframe,.testlab-dash h3{break-inside:avoid}

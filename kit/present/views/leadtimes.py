@@ -243,13 +243,21 @@ class LeadTimeDashboard(Dashboard):
             style=style,
             disabled=self._data is not None,
         )
-        period = w.SelectionRangeSlider(
-            options=prep.months or [""],
-            index=self._period_index(prep.months),
-            description=self.t("common.period"),
+        lo, hi = self._period_index(prep.months)
+        months = self._month_options(prep.months)
+        start = w.Dropdown(
+            options=months,
+            value=months[lo][1],
+            description=self.t("leadtimes.period_from"),
             style=style,
-            layout=w.Layout(width="420px"),
-            continuous_update=False,
+            layout=w.Layout(width="190px"),
+        )
+        end = w.Dropdown(
+            options=months,
+            value=months[hi][1],
+            description=self.t("leadtimes.period_to"),
+            style=style,
+            layout=w.Layout(width="190px"),
         )
         case_type = w.Dropdown(
             options=self._case_type_options(prep),
@@ -257,8 +265,17 @@ class LeadTimeDashboard(Dashboard):
             description=self.t("common.case_type"),
             style=style,
         )
-        self._widgets = {"municipality": municipality, "period": period, "case_type": case_type}
-        return [municipality, period, case_type]
+        self._widgets = {
+            "municipality": municipality,
+            "period_from": start,
+            "period_to": end,
+            "case_type": case_type,
+        }
+        return [municipality, start, end, case_type]
+
+    def _month_options(self, months: list[str]) -> list[tuple[str, str]]:
+        """The period pickers' choices: ``("jan 2023", "2023-01")``, … (``[("–", "")]`` if none)."""
+        return [(_month_text(m, self.lang), m) for m in months] or [("–", "")]
 
     def _period_index(self, months: list[str]) -> tuple[int, int]:
         if not months:
@@ -294,12 +311,20 @@ class LeadTimeDashboard(Dashboard):
                 self.period_start = self.period_end = ""
                 if self.case_type not in prep.case_types:
                     self.case_type = ALL
-                wd["period"].options = prep.months or [""]
-                wd["period"].index = self._period_index(prep.months)
+                lo, hi = self._period_index(prep.months)
+                options = self._month_options(prep.months)
+                for name, i in (("period_from", lo), ("period_to", hi)):
+                    wd[name].options = options
+                    wd[name].value = options[i][1]
                 wd["case_type"].options = self._case_type_options(prep)
                 wd["case_type"].value = self.case_type
             else:
-                start, end = wd["period"].value
+                start, end = wd["period_from"].value, wd["period_to"].value
+                if start and end and start > end:  # the other end follows: never an empty range
+                    if self.period_start != start:
+                        wd["period_to"].value = end = start
+                    else:
+                        wd["period_from"].value = start = end
                 months = self.prepared().months
                 self.period_start = "" if not months or start == months[0] else start
                 self.period_end = "" if not months or end == months[-1] else end
