@@ -96,6 +96,14 @@ LABELS: dict[str, dict[str, str]] = {
         "sv": "Processkarta: pilarnas bredd visar antal, etiketten antal · mediantid i dagar",
         "en": "Process map: arrow width shows the count, the label count · median wait in days",
     },
+    "processmap.legend_edge": {
+        "sv": "= antal övergångar · mediantid i dagar mellan stegen (pilens bredd visar antalet)",
+        "en": "= number of transitions · median days between the steps (arrow width shows the number)",
+    },
+    "processmap.legend_hot": {
+        "sv": "röd: de tre övergångar där ärendena sammanlagt väntar längst (flaskhalsar)",
+        "en": "red: the three transitions where cases wait longest in total (bottlenecks)",
+    },
     "processmap.empty": {"sv": "Inga övergångar att visa.", "en": "No transitions to show."},
     # --- charts (kit.present.charts) ----------------------------------------------------------------
     "chart.month_names": {
