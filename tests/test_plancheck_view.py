@@ -180,3 +180,14 @@ def test_notebook_is_thin_and_without_outputs():
         for c in nb.cells
         if c.cell_type == "code"
     )
+
+
+def test_map_names_each_proposal_and_legend_explains_use_codes(parts):
+    head, fmap, body = parts
+    page = map_html(fmap)
+    ids = re.findall(r'class=\\"testlab-pid\\".*?\\u003e([^\\]+)\\u003c', page)
+    _, results = PlanCheckDashboard("linkoping", tiles=None).results()
+    assert sorted(ids) == sorted(r.proposal_id for r in results if r.proposal is not None)
+    assert "B bostäder" in body and "C centrum" in body and "K kontor" in body
+    en = PlanCheckDashboard("linkoping", "en", tiles=None).render_parts()[2]
+    assert "B housing" in en and "K offices" in en

@@ -100,6 +100,9 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "synthetic sample plan and proposals in {path}",
     },
     "plancheck.source_upload": {"sv": "uppladdad fil {name}", "en": "uploaded file {name}"},
+    "plancheck.use.B": {"sv": "bostäder", "en": "housing"},
+    "plancheck.use.C": {"sv": "centrum", "en": "centre (shops, services)"},
+    "plancheck.use.K": {"sv": "kontor", "en": "offices"},
     "plancheck.legend.use": {"sv": "Användning", "en": "Land use"},
     "plancheck.legend.prickmark": {
         "sv": "Prickmark – marken får inte förses med byggnad",

@@ -439,9 +439,10 @@ class PlanCheckDashboard(Dashboard):
 
     def _legend_html(self) -> str:
         items = [
-            f'<span class="sw" style="background:{USE_COLOURS["B"]}"></span>B',
-            f'<span class="sw" style="background:{USE_COLOURS["C"]}"></span>C',
-            f'<span class="sw" style="background:{USE_COLOURS["K"]}"></span>K',
+            f'<span class="sw" style="background:{USE_COLOURS[code]}"></span>'
+            + html.escape(f"{code} {self.t('plancheck.use.' + code)}")
+            for code in ("B", "C", "K")
+        ] + [
             '<span class="sw" style="background:radial-gradient(#333 20%,#fff 25%) 0 0/5px 5px">'
             f"</span>{html.escape(self.t('plancheck.legend.prickmark'))}",
         ]
@@ -454,15 +455,25 @@ class PlanCheckDashboard(Dashboard):
 
     # -- map --------------------------------------------------------------------------------
     def _map(self, plan: Any, results: list):
-        import folium
+        """The plan's areas under the proposals, each outlined in its verdict's colour, with
+        its id on the map and its checks in a popup."""
+        m = self._map_frame(plan, results)
+        uses, others = _area_features(plan)
+        _add_use_areas(m, plan, uses)
+        _add_property_regulations(m, others)
+        _add_plan_boundary(m, plan, self.t("plancheck.legend.plan"))
+        for r in results:
+            if r.proposal is not None:
+                self._add_proposal(m, plan, r)
+        return m
+
+    def _map_frame(self, plan: Any, results: list):
+        """An empty map around the plan and the proposals, with the prickmark pattern and the
+        proposal label style."""
         import shapely
         from branca.element import Element
-        from folium.utilities import JsCode
-        from shapely.geometry import mapping
 
         from kit.present.maps import geometry_to_wgs84, offline_map
-
-        bind_popup = JsCode(_BIND_POPUP_JS)
 
         area = geometry_to_wgs84(plan.geometry, plan.crs)
         geoms = [area] + [
@@ -471,105 +482,164 @@ class PlanCheckDashboard(Dashboard):
         west, south, east, north = shapely.total_bounds(geoms)
         m = offline_map(bounds=((south, west), (north, east)), tiles=self.tiles, lang=self.lang)
         m.get_root().html.add_child(Element(_PRICK_PATTERN))
+        m.get_root().header.add_child(Element(_ID_LABEL_CSS))
+        return m
 
-        uses, others = [], []
-        for reg in plan.regulations:
-            if not reg.is_area:
-                continue
+    def _proposal_popup(self, r: Any) -> str:
+        return (
+            f"<b>{html.escape(self.t('plancheck.col.proposal'))} {html.escape(r.proposal_id)}</b>: "
+            f"{html.escape(self.t(f'plancheck.status.{r.verdict}'))}"
+            + _CSS
+            + self._details_table([r], for_popup=True)
+            + "<div style='font-size:12px'>"
+            + "<br>".join(html.escape(c.message) for c in r.checks if c.status != "pass")
+            + "</div>"
+        )
+
+    def _add_proposal(self, m: Any, plan: Any, r: Any) -> None:
+        """One proposal: its property outlined and its buildings filled in the verdict's
+        colour, a popup with its checks, and its id written on the map."""
+        import folium
+        from folium.utilities import JsCode
+        from shapely.geometry import mapping
+
+        from kit.present.maps import geometry_to_wgs84
+
+        highlight = not self.proposal_filter or r.proposal_id == self.proposal_filter
+        colour = VERDICT_COLOURS[r.verdict]
+        popup = self._proposal_popup(r)
+        verdict = self.t(f"plancheck.status.{r.verdict}")
+        group = folium.FeatureGroup(name=r.proposal_id)
+        shapes = [(r.proposal.property, None)] + [(b.geometry, b) for b in r.proposal.buildings]
+        for geom, b in shapes:
+            tip = f"{r.proposal_id}: {verdict}"
+            if b is not None:
+                tip = f"{b.id} ({b.anvandning or '–'}) – {tip}"
+            style = (
+                {
+                    "color": colour,
+                    "weight": 4 if highlight else 2,
+                    "opacity": 1 if highlight else 0.4,
+                    "fillColor": colour,
+                    "fillOpacity": 0.08,
+                }
+                if b is None
+                else {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.45}
+            )
             feature = {
                 "type": "Feature",
-                "geometry": mapping(geometry_to_wgs84(reg.geometry, plan.crs)),
-                "properties": {"text": reg.wording, "label": reg.label or reg.letter},
+                "geometry": mapping(geometry_to_wgs84(geom, plan.crs)),
+                "properties": {"popup": popup},
             }
-            rule = reg.rule.rule if reg.rule else ""
-            (uses if reg.typ == "Användningsbestämmelse" else others).append((feature, reg, rule))
-
-        filled: set[int] = set()  # one fill per area: B and C on one area would mix colours
-        for feature, reg, _ in uses:
-            colour = USE_COLOURS.get(reg.letter, OTHER_USE_COLOUR)
-            area_key = plan.area_keys[reg.index]
-            opacity = 0.0 if area_key in filled else 0.55
-            filled.add(area_key)
             folium.GeoJson(
                 feature,
-                style_function=lambda _f, c=colour, o=opacity: {
-                    "color": "#7a6a3a",
-                    "weight": 1,
-                    "fillColor": c,
-                    "fillOpacity": o,
-                },
-                tooltip=reg.wording,
-            ).add_to(m)
-        for feature, reg, rule in others:
-            if rule == "prickmark":
-                style = {
-                    "color": "#333",
-                    "weight": 1,
-                    "dashArray": "2 4",
-                    "fillColor": "#333",
-                    "fillOpacity": 0.25,
-                    "className": "testlab-prickmark",
-                }
-            else:
-                style = {"color": "#555", "weight": 1, "dashArray": "6 4", "fillOpacity": 0}
-            folium.GeoJson(
-                feature, style_function=lambda _f, s=style: s, tooltip=reg.wording
-            ).add_to(m)
+                style_function=lambda _f, st=style: st,
+                tooltip=tip,
+                on_each_feature=JsCode(_BIND_POPUP_JS),
+            ).add_to(group)
+        # the id on the map, at a point inside the property (its label in the tables)
+        spot = geometry_to_wgs84(r.proposal.property.representative_point(), plan.crs)
+        text = html.escape(r.proposal_id).replace("{", "&#123;").replace("}", "&#125;")
+        folium.Marker(
+            [spot.y, spot.x],
+            icon=folium.DivIcon(
+                html=f'<div class="testlab-pid" style="border-color:{colour}">{text}</div>',
+                icon_size=(0, 0),
+                class_name="testlab-pid-icon",
+            ),
+            tooltip=f"{r.proposal_id}: {verdict}",
+        ).add_to(group)
+        group.add_to(m)
+
+
+# the proposal ids on the plan-check map
+_ID_LABEL_CSS = (
+    "<style>.testlab-pid-icon{background:none;border:none}"
+    ".testlab-pid{transform:translate(-50%,-50%);display:inline-block;white-space:nowrap;"
+    "background:rgba(255,255,255,.9);border:2px solid;border-radius:4px;padding:0 4px;"
+    "font:600 11px system-ui,sans-serif;color:#1f2328}</style>"
+)
+
+
+def _area_features(plan: Any) -> tuple[list, list]:
+    """The plan's area regulations as GeoJSON features in WGS 84: (användning, the others),
+    each item ``(feature, regulation, rule)``."""
+    from shapely.geometry import mapping
+
+    from kit.present.maps import geometry_to_wgs84
+
+    uses, others = [], []
+    for reg in plan.regulations:
+        if not reg.is_area:
+            continue
+        feature = {
+            "type": "Feature",
+            "geometry": mapping(geometry_to_wgs84(reg.geometry, plan.crs)),
+            "properties": {"text": reg.wording, "label": reg.label or reg.letter},
+        }
+        rule = reg.rule.rule if reg.rule else ""
+        (uses if reg.typ == "Användningsbestämmelse" else others).append((feature, reg, rule))
+    return uses, others
+
+
+def _add_use_areas(m: Any, plan: Any, uses: list) -> None:
+    """Användning areas filled in their letter's colour (B, C, K, …)."""
+    import folium
+
+    filled: set[int] = set()  # one fill per area: B and C on one area would mix colours
+    for feature, reg, _ in uses:
+        colour = USE_COLOURS.get(reg.letter, OTHER_USE_COLOUR)
+        area_key = plan.area_keys[reg.index]
+        opacity = 0.0 if area_key in filled else 0.55
+        filled.add(area_key)
         folium.GeoJson(
-            mapping(area),
-            style_function=lambda _f: {
-                "color": "#000",
-                "weight": 3,
-                "dashArray": "12 6",
-                "fillOpacity": 0,
+            feature,
+            style_function=lambda _f, c=colour, o=opacity: {
+                "color": "#7a6a3a",
+                "weight": 1,
+                "fillColor": c,
+                "fillOpacity": o,
             },
-            tooltip=self.t("plancheck.legend.plan"),
+            tooltip=reg.wording,
         ).add_to(m)
 
-        for r in results:
-            if r.proposal is None:
-                continue
-            highlight = not self.proposal_filter or r.proposal_id == self.proposal_filter
-            colour = VERDICT_COLOURS[r.verdict]
-            popup = (
-                f"<b>{html.escape(self.t('plancheck.col.proposal'))} {html.escape(r.proposal_id)}</b>: "
-                f"{html.escape(self.t(f'plancheck.status.{r.verdict}'))}"
-                + _CSS
-                + self._details_table([r], for_popup=True)
-                + "<div style='font-size:12px'>"
-                + "<br>".join(html.escape(c.message) for c in r.checks if c.status != "pass")
-                + "</div>"
-            )
-            group = folium.FeatureGroup(name=r.proposal_id)
-            shapes = [(r.proposal.property, None)] + [(b.geometry, b) for b in r.proposal.buildings]
-            for geom, b in shapes:
-                tip = f"{r.proposal_id}: {self.t(f'plancheck.status.{r.verdict}')}"
-                if b is not None:
-                    tip = f"{b.id} ({b.anvandning or '–'}) – {tip}"
-                style = (
-                    {
-                        "color": colour,
-                        "weight": 4 if highlight else 2,
-                        "opacity": 1 if highlight else 0.4,
-                        "fillColor": colour,
-                        "fillOpacity": 0.08,
-                    }
-                    if b is None
-                    else {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.45}
-                )
-                feature = {
-                    "type": "Feature",
-                    "geometry": mapping(geometry_to_wgs84(geom, plan.crs)),
-                    "properties": {"popup": popup},
-                }
-                folium.GeoJson(
-                    feature,
-                    style_function=lambda _f, st=style: st,
-                    tooltip=tip,
-                    on_each_feature=bind_popup,
-                ).add_to(group)
-            group.add_to(m)
-        return m
+
+def _add_property_regulations(m: Any, others: list) -> None:
+    """Egenskapsbestämmelser: prickmark dotted, the others dashed outlines."""
+    import folium
+
+    for feature, reg, rule in others:
+        if rule == "prickmark":
+            style = {
+                "color": "#333",
+                "weight": 1,
+                "dashArray": "2 4",
+                "fillColor": "#333",
+                "fillOpacity": 0.25,
+                "className": "testlab-prickmark",
+            }
+        else:
+            style = {"color": "#555", "weight": 1, "dashArray": "6 4", "fillOpacity": 0}
+        folium.GeoJson(feature, style_function=lambda _f, s=style: s, tooltip=reg.wording).add_to(m)
+
+
+def _add_plan_boundary(m: Any, plan: Any, label: str) -> None:
+    """The plan area's boundary, thick and dashed."""
+    import folium
+    from shapely.geometry import mapping
+
+    from kit.present.maps import geometry_to_wgs84
+
+    folium.GeoJson(
+        mapping(geometry_to_wgs84(plan.geometry, plan.crs)),
+        style_function=lambda _f: {
+            "color": "#000",
+            "weight": 3,
+            "dashArray": "12 6",
+            "fillOpacity": 0,
+        },
+        tooltip=label,
+    ).add_to(m)
 
 
 def export_bytes(results: list, lang: str = DEFAULT_LANG) -> tuple[bytes, bytes]:
