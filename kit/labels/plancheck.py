@@ -99,6 +99,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sv": "syntetisk exempelplan och syntetiska förslag i {path}",
         "en": "synthetic sample plan and proposals in {path}",
     },
+    "plancheck.source_own": {"sv": "egen plan och egna förslag", "en": "own plan and proposals"},
     "plancheck.source_upload": {"sv": "uppladdad fil {name}", "en": "uploaded file {name}"},
     "plancheck.use.B": {"sv": "bostäder", "en": "housing"},
     "plancheck.use.C": {"sv": "centrum", "en": "centre (shops, services)"},

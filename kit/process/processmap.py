@@ -248,21 +248,30 @@ def _edge_geometry(
     return d, (x1 + 6 * lane + x2) / 8, (y1 + y2) / 2
 
 
+def _overlaps(box: tuple[float, float, float, float], others: list) -> bool:
+    return any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in others)
+
+
 def _place_label(
-    x: float, y: float, text: str, taken: list[tuple[float, float, float, float]]
+    x: float, y: float, text: str, taken: list[tuple[float, float, float, float]], nodes: list
 ) -> tuple[float, float, float]:
     """Centre and width of a label plate near ``(x, y)`` that overlaps no plate in ``taken``
-    (moved down, then up, a plate's height at a time); the plate is added to ``taken``."""
+    and, where there is room, no node box in ``nodes`` (tried: a plate's height up or down,
+    then a plate's width aside); the plate is added to ``taken``."""
     w = len(text) * CHAR_W + 8
-    for step in (0, 1, -1, 2, -2, 3, -3, 4, -4, 5):
-        cy = y + step * (LABEL_H + 1)
-        box = (x - w / 2, cy - LABEL_H / 2, x + w / 2, cy + LABEL_H / 2)
-        if not any(
-            box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken
-        ):
-            break
-    taken.append(box)
-    return x, cy, w
+    candidates = [(0.0, dy) for dy in (0, 1, -1, 2, -2, 3, -3)]
+    candidates += [(dx, dy) for dx in (1, -1) for dy in (0, 1, -1, 2, -2)]
+    boxes = [(x + dx * (w + 4), y + dy * (LABEL_H + 1)) for dx, dy in candidates]
+
+    def box(cx: float, cy: float) -> tuple[float, float, float, float]:
+        return (cx - w / 2, cy - LABEL_H / 2, cx + w / 2, cy + LABEL_H / 2)
+
+    free = [c for c in boxes if not _overlaps(box(*c), taken + nodes)] or [
+        c for c in boxes if not _overlaps(box(*c), taken)
+    ]
+    cx, cy = free[0] if free else (x, y)
+    taken.append(box(cx, cy))
+    return cx, cy, w
 
 
 def _edges_svg(
@@ -278,8 +287,9 @@ def _edges_svg(
     max_count = max(int(edges["count"].max()), 1)
     paths: list[str] = []
     labels: list[str] = []
-    # label plates keep off the nodes and off each other
-    taken = [(x, y, x + NODE_W, y + NODE_H) for x, y in xy.values()]
+    # label plates keep off each other, and off the nodes where there is room
+    nodes = [(x, y, x + NODE_W, y + NODE_H) for x, y in xy.values()]
+    taken: list[tuple[float, float, float, float]] = []
     for i, row in edges.iterrows():
         s, g, c = row["source"], row["target"], int(row["count"])
         sw = 1.0 + 7.0 * math.log1p(c) / math.log1p(max_count)
@@ -294,7 +304,7 @@ def _edges_svg(
             f'marker-end="url(#{pid}-{marker})"><title>{escape(tip)}</title></path>'
         )
         if s != START and g != END:
-            cx, cy, w = _place_label(lx, ly, text, taken)
+            cx, cy, w = _place_label(lx, ly, text, taken, nodes)
             labels.append(
                 f'<g class="edge-label"><rect x="{cx - w / 2:.1f}" y="{cy - LABEL_H / 2:.1f}" '
                 f'width="{w:.1f}" height="{LABEL_H}" rx="3" fill="#ffffff" fill-opacity="0.92" '

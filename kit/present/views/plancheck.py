@@ -230,22 +230,16 @@ class PlanCheckDashboard(Dashboard):
 
     # -- content ----------------------------------------------------------------------------
     def data_info(self) -> tuple[str, str]:
-        """The plan file's date, and where plan and proposals come from."""
-        plan_src, props_src, synthetic = self.sources()
-        as_of = ""
-        if not isinstance(plan_src, bytes | bytearray | dict):
-            from datetime import date
-            from pathlib import Path
-
-            path = Path(str(plan_src))
-            if path.exists():
-                as_of = date.fromtimestamp(path.stat().st_mtime).isoformat()
+        """Where plan and proposals come from; the date of an upload (the bundled sample
+        files carry no date of their own, and a file's modification time is no data date)."""
+        _, _, synthetic = self.sources()
         if synthetic:
-            return as_of, self.t(
-                "plancheck.source_sample", path=f"datasets/{self.municipality}/plan"
-            )
-        name = self._upload[0] if self._upload else "–"
-        return as_of, self.t("plancheck.source_upload", name=name)
+            return "", self.t("plancheck.source_sample", path=f"datasets/{self.municipality}/plan")
+        if self._upload is None:
+            return "", self.t("plancheck.source_own")
+        from datetime import date
+
+        return date.today().isoformat(), self.t("plancheck.source_upload", name=self._upload[0])
 
     def render_parts(self) -> list:
         """The content as HTML strings and a folium map (what :meth:`render` shows).
