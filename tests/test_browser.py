@@ -245,6 +245,14 @@ def test_dashboard_renders_without_errors_or_code_and_reacts_to_a_filter(
     page.wait_for_timeout(500)  # let the map finish drawing for the whole-page screenshot
     _shot(page, f"{lab_id}-{lang}")
     _assert_one_language(page, lang)
+    # each chart downloads as the image it shows (PNG or SVG), each table as a real workbook
+    for link in page.locator(".testlab-chart a[download], .testlab-download a[download]").all():
+        with page.expect_download() as dl:
+            link.click()
+        data = Path(dl.value.path()).read_bytes()
+        kind = dl.value.suggested_filename.rsplit(".", 1)[-1]
+        magic = {"png": b"\x89PNG", "svg": b"<svg", "xlsx": b"PK", "csv": b"\xef\xbb\xbf"}
+        assert data.startswith(magic[kind]), (dl.value.suggested_filename, data[:20])
     # the print view puts the whole dashboard on A4 pages, not the first screen only
     pdf = page.pdf(format="A4", print_background=True)
     (SHOTS / f"{lab_id}-{lang}.pdf").write_bytes(pdf)

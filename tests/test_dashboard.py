@@ -155,3 +155,13 @@ def test_table_download_is_excel_with_real_numbers():
     sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(uri))).active
     assert [c.value for c in sheet[1]] == ["Ärende", "Dagar"]
     assert sheet["B2"].value == 1522873.5 and sheet["B3"].value == 41
+
+
+def test_chart_download_takes_the_shown_image_and_does_not_carry_it_twice():
+    from kit.present.dashboard import chart_download_html
+
+    link = chart_download_html("trend-umea", "en", "png", "svg")
+    assert 'download="trend-umea.png"' in link and 'download="trend-umea.svg"' in link
+    assert "querySelector(&#x27;img&#x27;).src" in link and "outerHTML" in link
+    assert "base64" not in link
+    assert ">Download the chart (PNG)<" in link

@@ -277,17 +277,20 @@ def table_download_html(frame: Any, name: str, lang: str = DEFAULT_LANG) -> str:
     )
 
 
-def chart_download_html(name: str, lang: str = DEFAULT_LANG, **images: bytes | str) -> str:
-    """Links that download a chart as ``<name>.png`` / ``<name>.svg`` (``png=…``, ``svg=…``)."""
-    mime = {"png": "image/png", "svg": "image/svg+xml"}
-    links = []
-    for fmt, data in images.items():
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        uri = f"data:{mime[fmt]};base64," + base64.b64encode(raw).decode()
-        links.append(
-            f'<a download="{html.escape(name)}.{fmt}" href="{uri}">'
-            f"{html.escape(t('frame.download_' + fmt, lang))}</a>"
-        )
+def chart_download_html(name: str, lang: str = DEFAULT_LANG, *formats: str) -> str:
+    """Links that download the chart they follow (inside one ``.testlab-chart`` element) as
+    ``<name>.png`` (its ``<img>``) or ``<name>.svg`` (its inline ``<svg>``). The link takes
+    the image from the page when clicked, so the page does not carry the image twice."""
+    grab = {
+        "png": "this.href=this.closest('.testlab-chart').querySelector('img').src",
+        "svg": "this.href=window.URL.createObjectURL(new window.Blob([this.closest('.testlab-chart')"
+        ".querySelector('svg').outerHTML],{type:'image/svg+xml'}))",
+    }
+    links = [
+        f'<a download="{html.escape(name)}.{fmt}" href="#" onclick="{html.escape(grab[fmt])}">'
+        f"{html.escape(t('frame.download_' + fmt, lang))}</a>"
+        for fmt in formats
+    ]
     return f'<p class="testlab-download">{"".join(links)}</p>'
 
 

@@ -183,8 +183,10 @@ class LeadTimeDashboard(Dashboard):
     def _file(self, stem: str) -> str:
         return f"{stem}-{self.municipality}"
 
-    def _png_link(self, stem: str, png: bytes) -> str:
-        return chart_download_html(self._file(stem), self.lang, png=png)
+    def _chart(self, body: str, stem: str, fmt: str) -> str:
+        """A chart with a link under it that downloads it (``fmt``: png or svg)."""
+        link = chart_download_html(self._file(stem), self.lang, fmt)
+        return f'<div class="testlab-chart">{body}{link}</div>'
 
     def _xlsx_link(self, stem: str, frame: pd.DataFrame, label) -> str:
         """The table as Excel: the shown columns with their labels, numbers as numbers."""
@@ -376,17 +378,14 @@ class LeadTimeDashboard(Dashboard):
             sel["lead_time_days"], limit_days=limit_days, lang=self.lang, fmt="png"
         )
         parts.append(
-            self._section("section_trend", _img(trend) + self._png_link("trend", trend))
-            + self._section(
-                "section_distribution", _img(hist) + self._png_link("distribution", hist)
-            )
+            self._section("section_trend", self._chart(_img(trend), "trend", "png"))
+            + self._section("section_distribution", self._chart(_img(hist), "fordelning", "png"))
         )
         svg, bottlenecks = self._process_figures(sel)
         parts.append(
             self._section(
                 "section_process",
-                _scrollable(svg)
-                + chart_download_html(self._file("processkarta"), self.lang, svg=svg),
+                self._chart(_scrollable(svg), "processkarta", "svg"),
             )
             + self._section("section_bottlenecks", self._bottleneck_table(bottlenecks))
             + self._section("section_late", self._late_table(sel))
