@@ -153,13 +153,14 @@ def lead_time_changes(page) -> list[tuple[str, dict[str, float]]]:
                 _timed(page, lambda label=label: case_type.select_option(label)),
             )
         )
-    # period: the upper handle of the range slider, one month earlier by keyboard
-    handle = page.locator(".testlab-filter .noUi-handle").last
-    handle.focus()
-    out.append(("period end − 1 month", _timed(page, lambda: page.keyboard.press("ArrowLeft"))))
-    handle = page.locator(".testlab-filter .noUi-handle").first
-    handle.focus()
-    out.append(("period start + 1 month", _timed(page, lambda: page.keyboard.press("ArrowRight"))))
+    # period: the two month pickers (from, to), one month in from each end
+    selects = page.locator(".testlab-filter select")
+    start, end = selects.nth(1), selects.nth(2)
+    months = end.locator("option").all_inner_texts()
+    out.append(("period end − 1 month", _timed(page, lambda: end.select_option(label=months[-2]))))
+    out.append(
+        ("period start + 1 month", _timed(page, lambda: start.select_option(label=months[1])))
+    )
     return out
 
 

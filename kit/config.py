@@ -7,6 +7,9 @@ and other checkouts can point the kit elsewhere:
                       working directory that has ``labs/``, else this repository)
 ``TESTLAB_DATASETS``  datasets folder (default: ``<repository>/datasets``)
 ``TESTLAB_BUILD``     generated output (default: ``<project root>/build``)
+``TESTLAB_TILES``     basemap of the dashboards' maps, loaded by the viewer's browser: an
+                      ``{z}/{x}/{y}`` tile URL template, or ``none`` (default: OpenStreetMap,
+                      see :func:`tiles`); ``TESTLAB_TILES_ATTRIBUTION`` its attribution text
 """
 
 from __future__ import annotations
@@ -50,6 +53,25 @@ def datasets_dir() -> Path:
 def build_dir() -> Path:
     env = os.environ.get("TESTLAB_BUILD")
     return Path(env).resolve() if env else project_root() / "build"
+
+
+TILES_ENV = "TESTLAB_TILES"
+TILES_ATTRIBUTION_ENV = "TESTLAB_TILES_ATTRIBUTION"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+#: Lantmäteriet's open topographic web map (Topografisk webbkarta Visning, CC BY 4.0), the
+#: documented alternative to OpenStreetMap: needs a free key from Lantmäteriet's API portal
+#: in place of ``<key>`` (``testlab serve --tiles URL`` or ``TESTLAB_TILES=URL``), with
+#: ``TESTLAB_TILES_ATTRIBUTION="© Lantmäteriet"``.
+LANTMATERIET_TILES = (
+    "https://api.lantmateriet.se/open/topowebb-ccby/v1/wmts/token/<key>/1.0.0/"
+    "topowebb/default/3857/{z}/{y}/{x}.png"
+)
+
+
+def tiles() -> tuple[str, str | None]:
+    """(tile URL template or ``"none"``, attribution or None) the maps use by default."""
+    url = os.environ.get(TILES_ENV, "").strip() or OSM_TILES
+    return url, os.environ.get(TILES_ATTRIBUTION_ENV) or None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import shutil
 import struct
 import urllib.error
@@ -116,6 +117,73 @@ def _shot(page, name: str) -> None:
     page.set_viewport_size(size)
 
 
+# words of one language that must not show on a page in the other (issue 14: one language
+# per page). Quoted text is left out: plan regulations are quoted in their legal wording.
+WORDS = {
+    "sv": (
+        "ärenden",
+        "dagar",
+        "Källa",
+        "Mål",
+        "Karta",
+        "Ladda ner",
+        "Skriv ut",
+        "Förslag",
+        "Godkänd",
+        "Avvikelse",
+        "bidragsgivare",
+        "Område",
+        "Inkom",
+        "Utveckling",
+        "mediantid",
+    ),
+    "en": (
+        "cases",
+        "days",
+        "Source",
+        "Target",
+        "Download",
+        "Print",
+        "Proposal",
+        "within",
+        "contributors",
+        "Lead time",
+        "Received",
+        "Monthly",
+        "the",
+    ),
+}
+# numbers written the other language's way: English decimal point / thousands comma on a
+# Swedish page; decimal comma, thin-space thousands or "kr" on an English one
+WRONG_NUMBER = {
+    "sv": re.compile(r"\d\.\d{1,2}(?!\d)\s*%|\b\d{1,3},\d{3}(?!\d)|\bSEK\b"),
+    "en": re.compile(r"\d,\d{1,2}(?!\d)|\d\u2009\d{3}|\d\skr\b"),
+}
+_QUOTED = re.compile(r"“[^”]*”|”[^”]*”|'[^']*'")
+
+
+def _page_text(page) -> str:
+    """The dashboard's visible text and its map frames' text, without the language switch
+    (it names the other language on purpose) and without quoted regulation wording."""
+    own = page.evaluate(
+        "() => { const o = document.querySelector('.testlab-output').cloneNode(true);"
+        " o.querySelectorAll('.testlab-lang, iframe, style').forEach(e => e.remove());"
+        " return o.innerText; }"
+    )
+    frames = [f.locator("body").inner_text() for f in page.frames[1:] if f.url == "about:srcdoc"]
+    filters = " ".join(page.locator(".testlab-filter").all_inner_texts())
+    return _QUOTED.sub(" ", "\n".join([own, filters, *frames]))
+
+
+def _assert_one_language(page, lang: str) -> None:
+    other = "en" if lang == "sv" else "sv"
+    text = _page_text(page)
+    strays = [w for w in WORDS[other] if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
+    assert strays == [], f"{other} words on a {lang} page: {strays}"
+    wrong = sorted({m.group(0) for m in WRONG_NUMBER[lang].finditer(text)})
+    assert wrong == [], f"numbers not in {lang} style: {wrong}"
+
+
 def _open(page, url: str) -> None:
     page.goto(url, wait_until="domcontentloaded", timeout=RENDER_TIMEOUT_MS)
     page.locator(".testlab-output").first.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
@@ -160,6 +228,12 @@ def test_dashboard_renders_without_errors_or_code_and_reacts_to_a_filter(
     with urllib.request.urlopen(urljoin(page.url, link.get_attribute("href")), timeout=10) as r:
         text = r.read().decode()
     assert f"<title>{html.escape(read_piece(lab, lang).title)}</title>" in text
+    # one language per page: <html lang>, the tab's title, every text and number
+    assert page.evaluate("() => document.documentElement.lang") == lang
+    assert page.title() == lab.title(lang)
+    # the frame every dashboard has: back to the index, the other language, data date, source
+    assert page.locator(".testlab-back").count() == 1
+    assert page.locator(".testlab-asof, .testlab-source").count() >= 1
     # nothing (e.g. a wide process map) stretches the dashboard past the window
     widths = page.evaluate(
         "() => [document.querySelector('.testlab-output').scrollWidth,"
@@ -178,6 +252,20 @@ def test_dashboard_renders_without_errors_or_code_and_reacts_to_a_filter(
         )
         page.wait_for_timeout(500)  # let the map finish drawing for the whole-page screenshot
     _shot(page, f"{lab_id}-{lang}")
+    _assert_one_language(page, lang)
+    # each chart downloads as the image it shows (PNG or SVG), each table as a real workbook
+    for link in page.locator(".testlab-chart a[download], .testlab-download a[download]").all():
+        with page.expect_download() as dl:
+            link.click()
+        data = Path(dl.value.path()).read_bytes()
+        kind = dl.value.suggested_filename.rsplit(".", 1)[-1]
+        magic = {"png": b"\x89PNG", "svg": b"<svg", "xlsx": b"PK", "csv": b"\xef\xbb\xbf"}
+        assert data.startswith(magic[kind]), (dl.value.suggested_filename, data[:20])
+    # the print view puts the whole dashboard on A4 pages, not the first screen only
+    pdf = page.pdf(format="A4", print_background=True)
+    (SHOTS / f"{lab_id}-{lang}.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages >= 2, f"the print view has {pages} page(s)"
 
     # changing a filter changes the output
     output = page.locator(".testlab-output").first

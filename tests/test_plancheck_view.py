@@ -30,7 +30,7 @@ def test_content_parts_and_kpis(parts):
 
     head, fmap, body = parts
     assert "Planenlighet" in head and "Syntetisk exempelplan" in head
-    assert ATTRIBUTION in body
+    assert ATTRIBUTION.removeprefix("Källa: ").split(" (")[0] in body
     # 3 pass + 4 fail of 10 sample proposals are decided automatically
     assert kpi.RECORDED["share_auto_decided"]["value"] == 70.0
     assert kpi.RECORDED["share_manual"]["value"] == 30.0
@@ -112,8 +112,51 @@ def test_invalid_upload_shows_message_instead_of_failing():
         "trasig.geojson",
         b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null, "properties": {}}]}',
     )
-    (part,) = d.render_parts()
-    assert "Filen kunde inte prövas" in part and "missing properties.proposal_id" in part
+    head, fmap, body = d.render_parts()
+    # the message in the page's language, the dashboard stays with the data shown before
+    assert "Filen trasig.geojson kunde inte prövas" in head
+    assert "saknar egenskapen proposal_id" in head and "objekt nr 1" in head
+    assert "missing" not in head and "Planenlighet" in head
+    assert d._upload is None and d.sources()[2]  # back on the bundled sample
+    en = PlanCheckDashboard("umea", "en", tiles=None)
+    en._upload = ("x.geojson", b"{not json")
+    head = en.render_parts()[0]
+    assert "The file x.geojson could not be checked: it is not valid JSON." in head
+
+
+def test_deeply_nested_upload_is_a_message_not_a_crash():
+    deep = b"[" * 100_000 + b"]" * 100_000
+    assert not _is_plan(deep)
+    d = PlanCheckDashboard("umea", tiles=None)
+    d._upload = ("djup.geojson", deep)
+    head = d.render_parts()[0]
+    assert "Filen djup.geojson kunde inte prövas" in head and "Planenlighet" in head
+
+
+def test_proposals_far_from_the_plan_say_where_they_belong():
+    import json
+
+    d = PlanCheckDashboard("linkoping", tiles=None)
+    alingsas = REPO_ROOT / "datasets" / "alingsas" / "plan" / "forslag.geojson"
+    d._upload = ("forslag.geojson", alingsas.read_bytes())
+    head = d.render_parts()[0]
+    assert "De hör troligen till exempelplanen för Alingsås" in head
+    # the same file written in WGS 84 degrees but declared as SWEREF 99 TM
+    data = json.loads(alingsas.read_text(encoding="utf-8"))
+
+    def degrees(c):
+        return [degrees(x) for x in c] if isinstance(c[0], list) else [c[0] / 1e5, c[1] / 1e5]
+
+    for f in data["features"]:
+        f["geometry"]["coordinates"] = degrees(f["geometry"]["coordinates"])
+    d._upload = ("wgs84.geojson", json.dumps(data).encode())
+    head = d.render_parts()[0]
+    assert "utanför Sverige i SWEREF 99 TM" in head
+    # the sample itself: no warning
+    assert (
+        'class="testlab-warning"'
+        not in PlanCheckDashboard("linkoping", tiles=None).render_parts()[0]
+    )
 
 
 def test_proposal_filter_keeps_kpis_of_all():
@@ -146,3 +189,14 @@ def test_notebook_is_thin_and_without_outputs():
         for c in nb.cells
         if c.cell_type == "code"
     )
+
+
+def test_map_names_each_proposal_and_legend_explains_use_codes(parts):
+    head, fmap, body = parts
+    page = map_html(fmap)
+    ids = re.findall(r'class=\\"testlab-pid\\".*?\\u003e([^\\]+)\\u003c', page)
+    _, results = PlanCheckDashboard("linkoping", tiles=None).results()
+    assert sorted(ids) == sorted(r.proposal_id for r in results if r.proposal is not None)
+    assert "B bostäder" in body and "C centrum" in body and "K kontor" in body
+    en = PlanCheckDashboard("linkoping", "en", tiles=None).render_parts()[2]
+    assert "B housing" in en and "K offices" in en

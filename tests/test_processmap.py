@@ -116,10 +116,42 @@ def test_layout_without_attrs_falls_back_and_escapes_names():
     svg = process_map_svg(dfg)
     root = ET.fromstring(svg)
     assert {"A & B", "C <x>", "D"} <= set(texts(root))
-    # layered left to right: A & B before C <x> before D
-    xs = {
-        g.get("data-activity"): float(next(g.iter(f"{SVG}rect")).get("x"))
+    # layered top to bottom: A & B above C <x> above D
+    ys = {
+        g.get("data-activity"): float(next(g.iter(f"{SVG}rect")).get("y"))
         for g in root.iter(f"{SVG}g")
         if g.get("data-activity")
     }
-    assert xs["A & B"] < xs["C <x>"] < xs["D"]
+    assert ys["A & B"] < ys["C <x>"] < ys["D"]
+
+
+def _boxes(root, cls):
+    out = []
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == cls:
+            r = next(g.iter(f"{SVG}rect"))
+            x, y = float(r.get("x")), float(r.get("y"))
+            out.append((x, y, x + float(r.get("width")), y + float(r.get("height"))))
+    return out
+
+
+def test_permit_map_fits_a_dashboard_column_with_a_legend_and_labels_apart():
+    from kit.data.loaders import load_sample
+
+    events = load_sample("umea").events
+    svg = process_map_svg(directly_follows(events, markers=True), lang="sv")
+    root = ET.fromstring(svg)
+    # the 1,288 px dashboard column holds it (left to right it was 2,760 px wide)
+    assert float(root.get("width")) <= 1200
+    # the legend says what "2759 · 13 d" means
+    shown = " ".join(t for t in texts(root) if t)
+    assert "2\u2009759 · 13 d" in shown and "mediantid i dagar" in shown
+    # edge labels on plates drawn after the edges and nodes, and no two plates overlap
+    order = [g.get("class") for g in root if g.tag == f"{SVG}g"]
+    assert order.index("edge-labels") > order.index("edges")
+    assert order.index("edge-labels") > order.index("nodes")
+    plates = _boxes(root, "edge-label")
+    assert len(plates) > 5
+    for i, a in enumerate(plates):
+        for b in plates[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)

@@ -104,14 +104,21 @@ def test_render_shows_hand_computed_figures(fixture_data):
     dash = LeadTimeDashboard("umea", "sv", data=fixture_data, tiles=None)
     out = _rendered(dash)
     text = _text(out)
-    # 3 of 5 decided cases in time; median of 18, 21, 41, 90, 111 = 41
-    assert "60,0\u00a0%" in text
+    # 3 of 5 decided cases in time (60 %), but 5 cases are too few for a result (issue 14):
+    # the share is not shown, the card is greyed and says why; the median (of 18, 21, 41, 90,
+    # 111 = 41) is shown greyed
+    assert "60,0\u00a0%" not in text
+    assert t("common.too_few_cases", "sv", n=5) in text
+    assert out.count('class="testlab-card small"') == 4  # within, median, goal, complete
     assert "41\u00a0dagar" in text
+    assert t("leadtimes.meaning.too_few", "sv", n=5) in text
     # fee reduction 4 000 + 12 000
     assert "16\u2009000\u00a0kr" in text
-    # the SBE goal: 0.67 × median of 2023 (18, 41, 111 → 41) = 27.47, shown in whole days
-    assert "≤ 27\u00a0dagar" in text
+    # the SBE goal compares the median with the 2023 baseline: 0.67 × median of 2023
+    # (18, 41, 111 → 41) = 27.47, shown in whole days; the change 41/41 − 1 = 0 %
     assert t("leadtimes.kpi_goal", "sv", year=2023) in text
+    assert "Mål: ≤ −33\u00a0%" in text
+    assert "Median 2023: 41 dagar → nu 41 dagar; mål 27 dagar" in text
     # late cases, latest first: E (20 days) before B (10 days); no other case is late;
     # case numbers shown as keyed pseudonyms
     late = out.split(t("leadtimes.section_late", "sv"))[1].split("</table>")[0]
@@ -168,7 +175,7 @@ def test_english_labels(fixture_data):
     for key in ("leadtimes.kpi_within", "leadtimes.kpi_median", "leadtimes.section_meaning"):
         assert t(key, "en") in text
     assert "Decided within the time limit" in text
-    assert "60.0\u00a0%" in text
+    assert "too few cases (5)" in text
     assert "Handläggningstid" not in text.replace("Lead times", "")
 
 
@@ -201,13 +208,23 @@ def test_unknown_municipality():
 def test_widgets_drive_the_selection(fixture_data):
     dash = LeadTimeDashboard("umea", "sv", data=fixture_data, tiles=None)
     controls = dash.controls()
-    assert [c.value for c in controls][2] == ALL
-    period, case_type = controls[1], controls[2]
-    assert period.options[0] == "2023-01" and period.options[-1] == "2024-03"
+    assert [c.value for c in controls][3] == ALL
+    start, end, case_type = controls[1], controls[2], controls[3]
+    # two month pickers that read as months, not codes (issue 14)
+    assert start.options[0] == ("jan 2023", "2023-01") and end.options[-1] == (
+        "mar 2024",
+        "2024-03",
+    )
+    assert (start.value, end.value) == ("2023-01", "2024-03")
     case_type.value = "bygglov"
-    period.value = ("2023-03", "2024-02")
+    start.value, end.value = "2023-03", "2024-02"
     dash._sync_from_widgets()
     assert sorted(dash.selection()["case_id"]) == ["B", "D", "E"]
+    # a start after the end moves the end along
+    start.value = "2024-03"
+    dash._sync_from_widgets()
+    assert (dash.period_start, end.value) == ("2024-03", "2024-03")
+    assert list(dash.selection()["case_id"]) == ["F"]
     assert ("Alla", ALL) in case_type.options and ("Anmälan", "anmalan") in case_type.options
 
 
@@ -241,5 +258,6 @@ def test_sample_umea_renders_and_switches_municipality():
         controls[0].value = "linkoping"
         dash._sync_from_widgets()
         assert dash.municipality == "linkoping"
-        assert list(controls[1].options) == dash.prepared().months
+        assert [v for _, v in controls[1].options] == dash.prepared().months
+        assert controls[2].value == dash.prepared().months[-1]
         assert "Linköping" in _text(_rendered(dash))

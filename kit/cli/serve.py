@@ -21,6 +21,12 @@ def register(sub) -> None:
     p.add_argument(
         "--no-preheat", action="store_true", help="start kernels on request instead of ahead"
     )
+    p.add_argument(
+        "--tiles",
+        metavar="URL",
+        help="basemap tile URL template with {z}, {x}, {y}, or 'none' (default: $TESTLAB_TILES "
+        "or OpenStreetMap; Lantmäteriet's open topographic map: see README, Basemap)",
+    )
     p.set_defaults(func=run)
 
 
@@ -28,6 +34,13 @@ def run(args) -> int:
     from pathlib import Path
 
     from kit.labs.site import serve
+
+    if args.tiles:
+        import os
+
+        from kit.config import TILES_ENV
+
+        os.environ[TILES_ENV] = args.tiles  # the kernels inherit it
 
     return serve(
         args.port, Path(args.dir) if args.dir else None, lang=args.lang, preheat=not args.no_preheat

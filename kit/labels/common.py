@@ -15,6 +15,19 @@ LABELS: dict[str, dict[str, str]] = {
         "sv": "Syntetiska exempeldata – inga verkliga ärenden eller personer.",
         "en": "Synthetic sample data – no real cases or people.",
     },
+    # --- the frame of every dashboard (kit.present.dashboard) ---------------------------
+    "frame.index": {"sv": "Alla instrumentpaneler", "en": "All dashboards"},
+    "frame.other_language": {"sv": "In English", "en": "På svenska"},
+    "frame.print": {"sv": "Skriv ut", "en": "Print"},
+    "frame.as_of": {"sv": "Data t.o.m. {date}", "en": "Data as of {date}"},
+    "frame.source": {"sv": "Källa: {source}", "en": "Source: {source}"},
+    "frame.download_xlsx": {"sv": "Ladda ner tabellen (Excel)", "en": "Download the table (Excel)"},
+    "frame.download_png": {"sv": "Ladda ner diagrammet (PNG)", "en": "Download the chart (PNG)"},
+    "frame.download_svg": {"sv": "Ladda ner diagrammet (SVG)", "en": "Download the chart (SVG)"},
+    "common.too_few_cases": {
+        "sv": "för få ärenden ({n}) för ett säkert värde",
+        "en": "too few cases ({n}) for a reliable figure",
+    },
     "common.no_data": {
         "sv": "Inga ärenden matchar urvalet.",
         "en": "No cases match the selection.",
@@ -82,6 +95,14 @@ LABELS: dict[str, dict[str, str]] = {
     "processmap.title": {
         "sv": "Processkarta: pilarnas bredd visar antal, etiketten antal · mediantid i dagar",
         "en": "Process map: arrow width shows the count, the label count · median wait in days",
+    },
+    "processmap.legend_edge": {
+        "sv": "= antal övergångar · mediantid i dagar mellan stegen (pilens bredd visar antalet)",
+        "en": "= number of transitions · median days between the steps (arrow width shows the number)",
+    },
+    "processmap.legend_hot": {
+        "sv": "röd: de tre övergångar där ärendena sammanlagt väntar längst (flaskhalsar)",
+        "en": "red: the three transitions where cases wait longest in total (bottlenecks)",
     },
     "processmap.empty": {"sv": "Inga övergångar att visa.", "en": "No transitions to show."},
     # --- charts (kit.present.charts) ----------------------------------------------------------------

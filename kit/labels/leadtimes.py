@@ -12,6 +12,14 @@ LABELS: dict[str, dict[str, str]] = {
         "sv": "{n} ärenden, inkomna {start} – {end}",
         "en": "{n} cases, received {start} – {end}",
     },
+    "leadtimes.source_sample": {
+        "sv": "syntetiska exempeldata i {path} (testlab synth), kalibrerade mot publicerad statistik",
+        "en": "synthetic sample data in {path} (testlab synth), calibrated to published statistics",
+    },
+    "leadtimes.source_own": {
+        "sv": "kommunens egen export (ärendehanteringssystem)",
+        "en": "the municipality's own export (case management system)",
+    },
     "leadtimes.period_from": {"sv": "Från", "en": "From"},
     "leadtimes.period_to": {"sv": "Till", "en": "To"},
     "leadtimes.kpi_within": {
@@ -20,8 +28,12 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "leadtimes.kpi_median": {"sv": "Mediantid till beslut", "en": "Median time to decision"},
     "leadtimes.kpi_goal": {
-        "sv": "Mål −33 % (0,67 × median {year})",
-        "en": "Goal −33 % (0.67 × median {year})",
+        "sv": "Mediantid jämfört med {year} (mål −33 %)",
+        "en": "Median time compared with {year} (goal −33 %)",
+    },
+    "leadtimes.kpi_goal_compare": {
+        "sv": "Median {year}: {baseline} dagar → nu {median} dagar; mål {goal} dagar",
+        "en": "Median {year}: {baseline} days → now {median} days; goal {goal} days",
     },
     "leadtimes.kpi_fee": {"sv": "Avgiftsreduktion", "en": "Fee reduction"},
     "leadtimes.kpi_complete": {"sv": "Kompletta vid ankomst", "en": "Complete on arrival"},
@@ -65,6 +77,10 @@ LABELS: dict[str, dict[str, str]] = {
         "sv": "{share} av de beslutade ärendena fick beslut inom tidsfristen; målet är 95 %. {verdict}",
         "en": "{share} of the decided cases were decided within the time limit; the target is 95 %. {verdict}",
     },
+    "leadtimes.meaning.too_few": {
+        "sv": "Bara {n} beslutade ärenden i urvalet: för få för att säga något säkert om andelen i tid eller mediantiden. Välj en längre period eller fler ärendetyper.",
+        "en": "Only {n} decided cases in the selection: too few to say anything reliable about the share in time or the median time. Choose a longer period or more case types.",
+    },
     "leadtimes.meaning.within_ok": {"sv": "Målet nås.", "en": "The target is met."},
     "leadtimes.meaning.within_miss": {
         "sv": "Det fattas {gap} procentenheter, ungefär {n} ärenden till i tid.",
@@ -75,8 +91,8 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Half of the cases were decided within {median} days. The goal of 33 % shorter time ({baseline_year}: {baseline} days) means {goal} days.",
     },
     "leadtimes.meaning.fee": {
-        "sv": "Förseningarna kostade {fee} kr i avgiftsreduktion.",
-        "en": "Delays cost SEK {fee} in fee reductions.",
+        "sv": "Förseningarna kostade {fee} i avgiftsreduktion.",
+        "en": "Delays cost {fee} in fee reductions.",
     },
     "leadtimes.meaning.complete": {
         "sv": "Bara {share} av ansökningarna var kompletta när de kom in.",
@@ -112,8 +128,8 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "The median, in calendar days, from the day the application arrived to the decision, over the decided cases selected: half took less time, half took more. Counted from arrival, not from when the time-limit clock starts.",
     },
     "leadtimes.help.goal": {
-        "sv": "Smart Built Environments mål om 33 % kortare tid, läst som: mediantiden ska vara högst 0,67 × mediantiden för det första kalenderåret i data (samma ärendetyp). Kortet är grönt när målet nås.",
-        "en": "Smart Built Environment's goal of 33 % shorter time, read as: the median time must be at most 0.67 × the median of the first calendar year in the data (same case type). The card is green when the goal is met.",
+        "sv": "Smart Built Environments mål om 33 % kortare tid, läst som: mediantiden ska vara högst 0,67 × mediantiden för det första kalenderåret i data (samma ärendetyp). Kortet visar medianens förändring mot det året; det är grönt vid −33 % eller bättre.",
+        "en": "Smart Built Environment's goal of 33 % shorter time, read as: the median time must be at most 0.67 × the median of the first calendar year in the data (same case type). The card shows the change of the median against that year; it is green at −33 % or better.",
     },
     "leadtimes.help.fee": {
         "sv": "Summan av avgiftsreduktionerna (PBL 12 kap. 8 a §): avgiften sätts ned med en femtedel för varje påbörjad vecka efter tidsfristen, högst hela avgiften. Gäller ärenden som kom in från 2019-01-01.",

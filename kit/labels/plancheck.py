@@ -15,8 +15,8 @@ LABELS: dict[str, dict[str, str]] = {
     "plancheck.tolerance": {"sv": "Tolerans (m)", "en": "Tolerance (m)"},
     "plancheck.plan": {"sv": "Plan", "en": "Plan"},
     "plancheck.attribution": {
-        "sv": "Källa: Boverket, Planbestämmelsekatalogen (release 20251201, published 2025-12-01)",
-        "en": "Källa: Boverket, Planbestämmelsekatalogen (release 20251201, published 2025-12-01)",
+        "sv": "Källa för bestämmelserna: Boverket, Planbestämmelsekatalogen (utgåva 20251201, publicerad 2025-12-01)",
+        "en": "Source of the regulations: Boverket, Planbestämmelsekatalogen (release 20251201, published 2025-12-01)",
     },
     "plancheck.synthetic": {
         "sv": "Syntetisk exempelplan och syntetiska förslag – inga verkliga fastigheter.",
@@ -27,9 +27,83 @@ LABELS: dict[str, dict[str, str]] = {
     "plancheck.summary": {"sv": "Sammanställning per förslag", "en": "Summary per proposal"},
     "plancheck.details": {"sv": "Alla kontroller", "en": "All checks"},
     "plancheck.error": {
-        "sv": "Filen kunde inte prövas: {error}",
-        "en": "The file could not be checked: {error}",
+        "sv": "Filen {name} kunde inte prövas: {error} Panelen visar fortfarande de tidigare uppgifterna.",
+        "en": "The file {name} could not be checked: {error} The dashboard still shows the data from before.",
     },
+    "plancheck.err.where": {
+        "sv": " (objekt nr {n} i filen)",
+        "en": " (object no. {n} in the file)",
+    },
+    "plancheck.err.not_json": {
+        "sv": "den är inte giltig JSON.",
+        "en": "it is not valid JSON.",
+    },
+    "plancheck.err.unreadable": {"sv": "den gick inte att läsa.", "en": "it could not be read."},
+    "plancheck.err.not_geojson": {
+        "sv": "en GeoJSON-fil (FeatureCollection med features) förväntades.",
+        "en": "a GeoJSON file (a FeatureCollection with features) was expected.",
+    },
+    "plancheck.err.not_feature": {
+        "sv": "ett objekt är inte ett GeoJSON-Feature.",
+        "en": "an object is not a GeoJSON Feature.",
+    },
+    "plancheck.err.no_proposal_id": {
+        "sv": "ett objekt saknar egenskapen proposal_id (förslagets id).",
+        "en": "an object lacks the property proposal_id (the proposal's id).",
+    },
+    "plancheck.err.role": {
+        "sv": "egenskapen role ska vara 'fastighet' eller 'byggnad'.",
+        "en": "the property role must be 'fastighet' or 'byggnad'.",
+    },
+    "plancheck.err.not_polygon": {
+        "sv": "fastigheter och byggnader ska vara polygoner.",
+        "en": "properties and buildings must be polygons.",
+    },
+    "plancheck.err.no_geometry": {
+        "sv": "ett objekt saknar geometri eller har en trasig geometri.",
+        "en": "an object has no geometry or a broken one.",
+    },
+    "plancheck.err.invalid_geometry": {
+        "sv": "en geometri är ogiltig (korsar sig själv).",
+        "en": "a geometry is invalid (it crosses itself).",
+    },
+    "plancheck.err.crs": {
+        "sv": "filens koordinatsystem skiljer sig från planens; projicera om förslagen till planens system.",
+        "en": "the file's coordinate system differs from the plan's; reproject the proposals to the plan's system.",
+    },
+    "plancheck.err.number": {
+        "sv": "ett mått är inte ett tal i meter (t.ex. 8,5).",
+        "en": "a measure is not a number of metres (e.g. 8.5).",
+    },
+    "plancheck.err.plan": {
+        "sv": "planen är inte en fullständig Detaljplan 4.1-leverans.",
+        "en": "the plan is not a complete Detaljplan 4.1 delivery.",
+    },
+    "plancheck.err.other": {
+        "sv": "den har inte den form som förväntas (se datasets/README.md).",
+        "en": "it does not have the expected form (see datasets/README.md).",
+    },
+    "plancheck.far.other_plan": {
+        "sv": "Förslagen ligger {km} km från den valda planen. De hör troligen till exempelplanen för {name}: välj den under ”Plan och förslag”.",
+        "en": "The proposals lie {km} km from the selected plan. They probably belong to the sample plan of {name}: choose it under “Plan and proposals”.",
+    },
+    "plancheck.far.unknown": {
+        "sv": "Förslagen ligger {km} km från den valda planen och nära ingen av exempelplanerna.",
+        "en": "The proposals lie {km} km from the selected plan and near none of the sample plans.",
+    },
+    "plancheck.far.not_sweref": {
+        "sv": "Förslagens koordinater ligger utanför Sverige i SWEREF 99 TM (EPSG:3006): de är troligen i ett annat koordinatsystem (t.ex. WGS 84 eller en lokal zon).",
+        "en": "The proposals' coordinates fall outside Sweden in SWEREF 99 TM (EPSG:3006): they are probably in another coordinate system (e.g. WGS 84 or a local zone).",
+    },
+    "plancheck.source_sample": {
+        "sv": "syntetisk exempelplan och syntetiska förslag i {path}",
+        "en": "synthetic sample plan and proposals in {path}",
+    },
+    "plancheck.source_own": {"sv": "egen plan och egna förslag", "en": "own plan and proposals"},
+    "plancheck.source_upload": {"sv": "uppladdad fil {name}", "en": "uploaded file {name}"},
+    "plancheck.use.B": {"sv": "bostäder", "en": "housing"},
+    "plancheck.use.C": {"sv": "centrum", "en": "centre (shops, services)"},
+    "plancheck.use.K": {"sv": "kontor", "en": "offices"},
     "plancheck.legend.use": {"sv": "Användning", "en": "Land use"},
     "plancheck.legend.prickmark": {
         "sv": "Prickmark – marken får inte förses med byggnad",

@@ -66,6 +66,9 @@ def _localised(lab: Lab, lang: str, target: Path) -> None:
         "language": "python",
     }
     nb.metadata.pop("papermill", None)
+    # the browser tab's title and <html lang> follow the page's language (see _LANG_SCRIPT)
+    nb.metadata["title"] = lab.title(lang)
+    nb.metadata["testlab_lang"] = lang
     nbformat.write(nb, target)
 
 
@@ -166,6 +169,14 @@ _REMOTE_ASSET = re.compile(
 )
 
 
+_HEAD_JS = "{%- block html_head_js -%}"
+# nbconvert writes <html lang="en"> on every page; set the page's own language first thing
+_LANG_SCRIPT = (
+    "\n<script>document.documentElement.lang = "
+    "{{ nb.metadata.get('testlab_lang', 'sv') | tojson }};</script>\n"
+)
+
+
 def _offline_copies(folder: Path) -> None:
     """Copies of Voilà's own templates without their CDN links (Font Awesome from jsDelivr).
 
@@ -186,7 +197,10 @@ def _offline_copies(folder: Path) -> None:
                     continue
                 seen.add(src.name)
                 text = src.read_text(encoding="utf-8")
-                if _REMOTE_ASSET.search(text):
+                if src.name == "index.html.j2" and _HEAD_JS in text:
+                    text = text.replace(_HEAD_JS, _HEAD_JS + _LANG_SCRIPT, 1)
+                    (folder / src.name).write_text(_REMOTE_ASSET.sub("", text), encoding="utf-8")
+                elif _REMOTE_ASSET.search(text):
                     (folder / src.name).write_text(_REMOTE_ASSET.sub("", text), encoding="utf-8")
             break  # the first existing folder of a template wins, as in Voilà
 

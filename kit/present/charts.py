@@ -18,7 +18,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from kit.labels import DEFAULT_LANG, t
+from kit.labels import DEFAULT_LANG, number, t
 
 FORMATS = ("png", "svg")
 COLOUR_MAIN = "#0a5b8c"
@@ -48,10 +48,7 @@ def _out(fig: Figure, fmt: str | None) -> Figure | bytes:
 
 
 def _number(value: float, lang: str, decimals: int = 0) -> str:
-    text = f"{value:,.{decimals}f}"
-    if lang == "sv":
-        text = text.replace(",", "\u2009").replace(".", ",")
-    return text
+    return number(value, lang, decimals)
 
 
 def _percent_formatter(lang: str) -> FuncFormatter:

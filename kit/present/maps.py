@@ -8,9 +8,12 @@ them). The map is shown in a notebook or Voilà as an ``<iframe srcdoc=…>``, s
 the only way that needs no file server.
 
 The one remaining network address is the basemap's tile URL template. Without network the
-basemap stays grey and the vector layers (case points, plan areas) still show. The default
-basemap is OpenStreetMap; the environment variable ``TESTLAB_TILES`` points the kit at a
-municipality's own tile server (an ``{z}/{x}/{y}`` URL template, or ``none`` for no basemap),
+basemap cannot load: the map then drops the tile attribution, shows a light paper
+background, and the vector layers (case points, district areas, plan areas) still show, so
+it is never a grey void. The default basemap is OpenStreetMap; the setting
+``kit.config.tiles()`` (environment variable ``TESTLAB_TILES``, or ``testlab serve --tiles``)
+points the kit at another tile server (an ``{z}/{x}/{y}`` URL template, or ``none`` for no
+basemap), e.g. Lantmäteriet's open topographic web map (``kit.config.LANTMATERIET_TILES``),
 with ``TESTLAB_TILES_ATTRIBUTION`` for its attribution text.
 
 Coordinates in the kit's tables are SWEREF 99 TM (EPSG:3006) or a local SWEREF 99 zone
@@ -24,7 +27,6 @@ import functools
 import html
 import json
 import math
-import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -36,13 +38,10 @@ from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElemen
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from kit.config import DEFAULT_CRS
+from kit.config import DEFAULT_CRS, OSM_TILES, TILES_ATTRIBUTION_ENV, TILES_ENV  # noqa: F401
 from kit.errors import DataError
-from kit.labels import DEFAULT_LANG, t
+from kit.labels import DEFAULT_LANG, number, t
 
-TILES_ENV = "TESTLAB_TILES"
-TILES_ATTRIBUTION_ENV = "TESTLAB_TILES_ATTRIBUTION"
-OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bidragsgivare'
 )
@@ -214,6 +213,46 @@ class OfflineMap(folium.Map):
         # children (plugins) have added their links by now; the header renders after us
         _make_offline(self.get_root())
 
+    def _repr_html_(self, **kwargs: Any) -> str:
+        # branca puts "Make this Notebook Trusted to load map" above the frame (in English,
+        # on Swedish pages too); the frame covers it only once drawn, and prints show it
+        return _TRUST_NOTE.sub("", super()._repr_html_(**kwargs))
+
+
+_TRUST_NOTE = re.compile(r"<span[^>]*>Make this Notebook Trusted[^<]*</span>")
+
+
+class _TileFallback(_RawMacro):
+    """When the basemap's tiles cannot load (closed network) and none has loaded: remove the
+    tile attribution (it would credit a map nobody sees) and give the map a paper background,
+    so the vector layers stand on something rather than on grey."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this.map_name }}, layer = {{ this.layer_name }}, loaded = 0, gone = false;
+            layer.on("tileload", function() { loaded++; });
+            layer.on("tileerror", function() {
+                if (loaded || gone) { return; }
+                gone = true;
+                if (map.attributionControl) {
+                    map.attributionControl.removeAttribution(layer.getAttribution());
+                }
+                map.getContainer().classList.add("testlab-no-tiles");
+                map.getContainer().style.background = "#f4f1ea";
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, m: folium.Map, layer: folium.TileLayer) -> None:
+        super().__init__()
+        self._name = "TileFallback"
+        self.map_name = m.get_name()
+        self.layer_name = layer.get_name()
+
 
 # --- tiles -----------------------------------------------------------------------------------
 
@@ -221,8 +260,9 @@ class OfflineMap(folium.Map):
 def _tile_layer(tiles: str | None, lang: str) -> folium.TileLayer | None:
     attribution: str | None = None
     if tiles == "default":
-        tiles = os.environ.get(TILES_ENV) or OSM_TILES
-        attribution = os.environ.get(TILES_ATTRIBUTION_ENV)
+        from kit.config import tiles as configured
+
+        tiles, attribution = configured()
     if tiles is None or str(tiles).strip().lower() in ("", "none"):
         return None
     if tiles == OSM_TILES and attribution is None:
@@ -274,6 +314,7 @@ def offline_map(
     layer = _tile_layer(tiles, lang)
     if layer is not None:
         layer.add_to(m)
+        _TileFallback(m, layer).add_to(m)
     if bounds is not None:
         (s, w), (n, e) = bounds
         if s == n and w == e:  # a single point: fit_bounds would zoom in without end
@@ -346,6 +387,14 @@ def geometry_to_wgs84(geom: Any, crs: str = DEFAULT_CRS) -> Any:
 # --- case points -----------------------------------------------------------------------------
 
 
+_CLUSTER_CSS = (
+    "<style>.testlab-cluster{background:rgba(255,255,255,.65)}"
+    ".testlab-cluster div{margin:4px;text-align:center;font:600 12px system-ui,sans-serif;"
+    "color:#1f2328;box-shadow:0 0 0 1px #333}"
+    ".testlab-cluster span{background:rgba(255,255,255,.8);padding:0 3px;border-radius:3px}</style>"
+)
+
+
 class _CasePoints(JSCSSMixin, _RawMacro):
     """Circle markers built by one JS loop from a compact payload (folium's per-marker
     templates take seconds and megabytes for thousands of cases).
@@ -366,6 +415,7 @@ class _CasePoints(JSCSSMixin, _RawMacro):
 
     _template = Template(
         """
+        {% macro header(this, kwargs) %}{{ this.header_css }}{% endmacro %}
         {% macro script(this, kwargs) %}
         (function() {
             var d = {{ this.payload_json }};
@@ -388,14 +438,45 @@ class _CasePoints(JSCSSMixin, _RawMacro):
                 }
                 return box;
             }
-            var group = {% if this.cluster %}L.markerClusterGroup({{ this.cluster_options }})
+            // a cluster takes the colour of the MEDIAN value of the cases it holds, on the
+            // legend's bins (value <= upper); its label stays the number of cases
+            function clusterIcon(cluster) {
+                var ms = cluster.getAllChildMarkers(), vals = [];
+                for (var i = 0; i < ms.length; i++) {
+                    var v = ms[i].options.value;
+                    if (v !== null && v !== undefined) { vals.push(v); }
+                }
+                vals.sort(function(a, b) { return a - b; });
+                var h = vals.length >> 1, fill = d.missing;
+                if (vals.length && d.bins) {
+                    var med = vals.length % 2 ? vals[h] : (vals[h - 1] + vals[h]) / 2;
+                    fill = d.bins.colours[d.bins.colours.length - 1];
+                    for (var b = 0; b < d.bins.uppers.length; b++) {
+                        if (d.bins.uppers[b] === null || med <= d.bins.uppers[b]) {
+                            fill = d.bins.colours[b]; break;
+                        }
+                    }
+                }
+                var n = ms.length, size = n < 100 ? 36 : n < 1000 ? 42 : 50;
+                return L.divIcon({
+                    html: '<div style="background:' + fill + ';width:' + (size - 8) + 'px;height:'
+                        + (size - 8) + 'px;border-radius:' + size + 'px;line-height:' + (size - 8)
+                        + 'px"><span>' + n.toLocaleString(d.locale) + '</span></div>',
+                    className: "marker-cluster testlab-cluster",
+                    iconSize: L.point(size, size)});
+            }
+            var options = {{ this.cluster_options }};
+            if (d.bins) { options.iconCreateFunction = clusterIcon; }
+            var group = {% if this.cluster %}L.markerClusterGroup(options)
                         {% else %}L.featureGroup(){% endif %};
             var lat = d.lat, lon = d.lon, colour = d.colour, colours = d.colours;
+            var values = d.value || [];
             var markers = new Array(lat.length);
             for (var k = 0; k < lat.length; k++) {
                 var mk = L.circleMarker([lat[k], lon[k]], {radius: {{ this.radius }},
                     color: "#333", weight: 1, fillColor: colours[+colour[k]],
-                    fillOpacity: 0.85, className: "testlab-case", caseIndex: k});
+                    fillOpacity: 0.85, className: "testlab-case", caseIndex: k,
+                    value: values[k] === undefined ? null : values[k]});
                 if (heads.length) { mk.bindPopup(popup); }
                 markers[k] = mk;
             }
@@ -413,6 +494,7 @@ class _CasePoints(JSCSSMixin, _RawMacro):
         self.payload_json = _script_json(payload)
         self.cluster = cluster
         self.radius = radius
+        self.header_css = _CLUSTER_CSS if cluster else ""
         self.cluster_options = json.dumps(
             {"disableClusteringAtZoom": 15, "maxClusterRadius": 50, "chunkedLoading": True}
         )
@@ -446,12 +528,21 @@ def _popup_column(values: Sequence[str]) -> dict[str, str]:
 
 
 def case_points_payload(
-    lat: np.ndarray, lon: np.ndarray, colours: Sequence[str], popups: dict[str, Sequence[str]]
+    lat: np.ndarray,
+    lon: np.ndarray,
+    colours: Sequence[str],
+    popups: dict[str, Sequence[str]],
+    *,
+    values: Sequence[float] | None = None,
+    bins: Sequence[tuple[float, str]] | None = None,
+    lang: str = DEFAULT_LANG,
 ) -> dict[str, Any]:
     """The compact case-point payload :class:`_CasePoints` draws (see its docstring).
 
     ``lat``, ``lon``: WGS 84 degrees; ``colours``: one ``"#rrggbb"`` per point; ``popups``:
     field label → one text per point (shown as plain text, in insertion order).
+    ``values`` (one number per point, NaN = missing) and ``bins`` (the legend's colour bins)
+    let a cluster take the colour of the median value of its cases.
     """
     palette = list(dict.fromkeys(colours))
     code = {c: i for i, c in enumerate(palette)}
@@ -463,6 +554,17 @@ def case_points_payload(
         "colour": "".join(map(str, idx)) if len(palette) <= 10 else idx,
         "heads": list(popups),
         "cols": [_popup_column(v) for v in popups.values()],
+        "value": None
+        if values is None
+        else [None if v != v else round(float(v), 2) for v in np.asarray(values, dtype=float)],
+        "bins": None
+        if bins is None
+        else {
+            "uppers": [None if math.isinf(u) else float(u) for u, _ in bins],
+            "colours": [c for _, c in bins],
+        },
+        "missing": MISSING_COLOUR,
+        "locale": "sv-SE" if lang == "sv" else "en-GB",
     }
 
 
@@ -500,8 +602,8 @@ class _Legend(_RawMacro):
         self.html_json = json.dumps(box).replace("</", "<\\/")
 
 
-def _number(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+def _number(value: float, lang: str = DEFAULT_LANG) -> str:
+    return number(value, lang, 0 if float(value).is_integer() else 1)
 
 
 def _bin_legend(bins: Sequence[tuple[float, str]], unit: str, lang: str) -> list[tuple[str, str]]:
@@ -509,11 +611,11 @@ def _bin_legend(bins: Sequence[tuple[float, str]], unit: str, lang: str) -> list
     lower: float | None = None
     for upper, colour in bins:
         if math.isinf(upper):
-            label = f"> {_number(lower)} {unit}" if lower is not None else t("map.all", lang)
+            label = f"> {_number(lower, lang)} {unit}" if lower is not None else t("map.all", lang)
         elif lower is None:
-            label = f"≤ {_number(upper)} {unit}"
+            label = f"≤ {_number(upper, lang)} {unit}"
         else:
-            label = f"{_number(lower)}–{_number(upper)} {unit}"
+            label = f"{_number(lower, lang)}–{_number(upper, lang)} {unit}"
         entries.append((colour, label.strip()))
         lower = upper
     return entries
@@ -587,7 +689,15 @@ def add_case_points(
             texts = frame[c].astype("string").fillna("–").to_numpy()
             popups[_popup_label(c, lang)] = [str(texts[i]) for i in keep]
     lat, lon = lat[keep], lon[keep]
-    payload = case_points_payload(lat, lon, [colours[i] for i in keep], popups)
+    payload = case_points_payload(
+        lat,
+        lon,
+        [colours[i] for i in keep],
+        popups,
+        values=values[keep],
+        bins=None if callable(colormap) else (colormap or LEAD_TIME_BINS),
+        lang=lang,
+    )
     _CasePoints(payload, cluster=len(keep) > cluster_threshold).add_to(m)
     if not callable(colormap):
         unit_text = t("common.days", lang) if unit is None else unit
@@ -669,7 +779,7 @@ def add_area_summary(
                 "properties": {
                     "name": str(group),
                     "n": len(part),
-                    "median": "–" if math.isnan(median) else _number(round(median)),
+                    "median": "–" if math.isnan(median) else _number(round(median), lang),
                     "colour": colour,
                 },
             }

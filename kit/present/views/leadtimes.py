@@ -24,8 +24,15 @@ import pandas as pd
 from kit.config import MUNICIPALITIES
 from kit.config import municipality as get_municipality
 from kit.errors import UsageError
-from kit.labels import DEFAULT_LANG, LABELS
-from kit.present.dashboard import Dashboard, Kpi, kpi_cards_html
+from kit.labels import DEFAULT_LANG, LABELS, money, number, percent
+from kit.present.dashboard import (
+    MIN_CASES,
+    Dashboard,
+    Kpi,
+    chart_download_html,
+    kpi_cards_html,
+    table_download_html,
+)
 
 ALL = "alla"
 TARGET_SHARE = 0.95
@@ -119,6 +126,8 @@ class LeadTimeDashboard(Dashboard):
     ``tiles``: basemap for the map (see :func:`kit.present.maps.offline_map`).
     """
 
+    lab_id = "lead-times"
+
     def __init__(
         self,
         municipality: str = "umea",
@@ -161,6 +170,29 @@ class LeadTimeDashboard(Dashboard):
                 data, synthetic = load_sample(self.municipality), True
             self._prepared[key] = prepare(data.events, data.cases, synthetic=synthetic)
         return self._prepared[key]
+
+    def data_info(self) -> tuple[str, str]:
+        """The last event's date, and the data's source."""
+        prep = self.prepared()
+        ts = prep.events["timestamp"] if len(prep.events) else None
+        as_of = "" if ts is None else pd.Timestamp(ts.max()).strftime("%Y-%m-%d")
+        if prep.synthetic:
+            return as_of, self.t("leadtimes.source_sample", path=f"datasets/{self.municipality}")
+        return as_of, self.t("leadtimes.source_own")
+
+    def _file(self, stem: str) -> str:
+        return f"{stem}-{self.municipality}"
+
+    def _chart(self, body: str, stem: str, fmt: str) -> str:
+        """A chart with a link under it that downloads it (``fmt``: png or svg)."""
+        link = chart_download_html(self._file(stem), self.lang, fmt)
+        return f'<div class="testlab-chart">{body}{link}</div>'
+
+    def _xlsx_link(self, stem: str, frame: pd.DataFrame, label) -> str:
+        """The table as Excel: the shown columns with their labels, numbers as numbers."""
+        return table_download_html(
+            frame.rename(columns=lambda c: label(str(c))), self._file(stem), self.lang
+        )
 
     def _validate(self, prep: Prepared) -> None:
         if self.case_type != ALL and self.case_type not in prep.case_types:
@@ -213,13 +245,21 @@ class LeadTimeDashboard(Dashboard):
             style=style,
             disabled=self._data is not None,
         )
-        period = w.SelectionRangeSlider(
-            options=prep.months or [""],
-            index=self._period_index(prep.months),
-            description=self.t("common.period"),
+        lo, hi = self._period_index(prep.months)
+        months = self._month_options(prep.months)
+        start = w.Dropdown(
+            options=months,
+            value=months[lo][1],
+            description=self.t("leadtimes.period_from"),
             style=style,
-            layout=w.Layout(width="420px"),
-            continuous_update=False,
+            layout=w.Layout(width="190px"),
+        )
+        end = w.Dropdown(
+            options=months,
+            value=months[hi][1],
+            description=self.t("leadtimes.period_to"),
+            style=style,
+            layout=w.Layout(width="190px"),
         )
         case_type = w.Dropdown(
             options=self._case_type_options(prep),
@@ -227,8 +267,17 @@ class LeadTimeDashboard(Dashboard):
             description=self.t("common.case_type"),
             style=style,
         )
-        self._widgets = {"municipality": municipality, "period": period, "case_type": case_type}
-        return [municipality, period, case_type]
+        self._widgets = {
+            "municipality": municipality,
+            "period_from": start,
+            "period_to": end,
+            "case_type": case_type,
+        }
+        return [municipality, start, end, case_type]
+
+    def _month_options(self, months: list[str]) -> list[tuple[str, str]]:
+        """The period pickers' choices: ``("jan 2023", "2023-01")``, … (``[("–", "")]`` if none)."""
+        return [(_month_text(m, self.lang), m) for m in months] or [("–", "")]
 
     def _period_index(self, months: list[str]) -> tuple[int, int]:
         if not months:
@@ -264,12 +313,20 @@ class LeadTimeDashboard(Dashboard):
                 self.period_start = self.period_end = ""
                 if self.case_type not in prep.case_types:
                     self.case_type = ALL
-                wd["period"].options = prep.months or [""]
-                wd["period"].index = self._period_index(prep.months)
+                lo, hi = self._period_index(prep.months)
+                options = self._month_options(prep.months)
+                for name, i in (("period_from", lo), ("period_to", hi)):
+                    wd[name].options = options
+                    wd[name].value = options[i][1]
                 wd["case_type"].options = self._case_type_options(prep)
                 wd["case_type"].value = self.case_type
             else:
-                start, end = wd["period"].value
+                start, end = wd["period_from"].value, wd["period_to"].value
+                if start and end and start > end:  # the other end follows: never an empty range
+                    if self.period_start != start:
+                        wd["period_to"].value = end = start
+                    else:
+                        wd["period_from"].value = start = end
                 months = self.prepared().months
                 self.period_start = "" if not months or start == months[0] else start
                 self.period_end = "" if not months or end == months[-1] else end
@@ -306,7 +363,7 @@ class LeadTimeDashboard(Dashboard):
         if summary["n_cases"] == 0:
             parts[0] += f"<p>{html.escape(self.t('common.no_data'))}</p></div>"
             return parts
-        parts[0] += self._kpis_html(summary, base_year, goal) + "</div>"
+        parts[0] += self._kpis_html(summary, base_year, base_median, goal) + "</div>"
 
         monthly = monthly_figures(sel)
         if len(monthly):
@@ -321,12 +378,15 @@ class LeadTimeDashboard(Dashboard):
             sel["lead_time_days"], limit_days=limit_days, lang=self.lang, fmt="png"
         )
         parts.append(
-            self._section("section_trend", _img(trend))
-            + self._section("section_distribution", _img(hist))
+            self._section("section_trend", self._chart(_img(trend), "trend", "png"))
+            + self._section("section_distribution", self._chart(_img(hist), "fordelning", "png"))
         )
         svg, bottlenecks = self._process_figures(sel)
         parts.append(
-            self._section("section_process", _scrollable(svg))
+            self._section(
+                "section_process",
+                self._chart(_scrollable(svg), "processkarta", "svg"),
+            )
             + self._section("section_bottlenecks", self._bottleneck_table(bottlenecks))
             + self._section("section_late", self._late_table(sel))
         )
@@ -376,8 +436,8 @@ class LeadTimeDashboard(Dashboard):
             else self.municipality
         )
         months = prep.months
-        start = self.period_start or (months[0] if months else "–")
-        end = self.period_end or (months[-1] if months else "–")
+        start = _month_text(self.period_start or (months[0] if months else ""), self.lang)
+        end = _month_text(self.period_end or (months[-1] if months else ""), self.lang)
         parts = [f"<h2>{html.escape(self.t('leadtimes.title', municipality=name))}</h2>"]
         line = self.t("leadtimes.selection", n=_fmt(len(sel), self.lang), start=start, end=end)
         if self.case_type != ALL:
@@ -389,8 +449,16 @@ class LeadTimeDashboard(Dashboard):
             )
         return "".join(parts)
 
-    def _kpis_html(self, s: dict[str, Any], base_year: int | None, goal: float | None) -> str:
+    def _kpis_html(
+        self,
+        s: dict[str, Any],
+        base_year: int | None,
+        base_median: float | None,
+        goal: float | None,
+    ) -> str:
         pct = lambda v: None if v is None else 100 * v  # noqa: E731
+        days = self.t("common.days")
+        decided, n = s["n_decided"] or 0, s["n_cases"]
         kpis = [
             Kpi(
                 self.t("leadtimes.kpi_within"),
@@ -398,30 +466,24 @@ class LeadTimeDashboard(Dashboard):
                 "%",
                 100 * TARGET_SHARE,
                 "higher",
+                n=decided,
                 help=self.t("leadtimes.help.within"),
             ),
             Kpi(
                 self.t("leadtimes.kpi_median"),
                 s["median_days"],
-                self.t("common.days"),
+                days,
                 None,
                 "lower",
                 0,
+                n=decided,
                 help=self.t("leadtimes.help.median"),
             ),
-            Kpi(
-                self.t("leadtimes.kpi_goal", year=base_year if base_year is not None else "–"),
-                s["median_days"],
-                self.t("common.days"),
-                goal,
-                "lower",
-                0,
-                help=self.t("leadtimes.help.goal"),
-            ),
+            self._goal_kpi(s["median_days"], base_year, base_median, goal, decided),
             Kpi(
                 self.t("leadtimes.kpi_fee"),
                 s["fee_reduction_sek"],
-                "kr" if self.lang == "sv" else "SEK",
+                self._kr(),
                 None,
                 "lower",
                 0,
@@ -433,11 +495,12 @@ class LeadTimeDashboard(Dashboard):
                 "%",
                 None,
                 "higher",
+                n=n,
                 help=self.t("leadtimes.help.complete"),
             ),
             Kpi(
                 self.t("leadtimes.kpi_n"),
-                float(s["n_cases"]),
+                float(n),
                 "",
                 None,
                 "higher",
@@ -446,6 +509,43 @@ class LeadTimeDashboard(Dashboard):
             ),
         ]
         return kpi_cards_html(kpis, self.lang)
+
+    def _kr(self) -> str:
+        return "kr" if self.lang == "sv" else "SEK"
+
+    def _goal_kpi(
+        self,
+        median: float | None,
+        base_year: int | None,
+        base_median: float | None,
+        goal: float | None,
+        decided: int,
+    ) -> Kpi:
+        """The −33 % goal: change of the median against the baseline year's median (target
+        −33 %), with both medians and the goal in days on the card."""
+        change = None
+        if median is not None and base_median:
+            change = 100 * (median / base_median - 1)
+        note = ""
+        if base_median is not None and goal is not None:
+            note = self.t(
+                "leadtimes.kpi_goal_compare",
+                year=base_year,
+                baseline=number(base_median, self.lang),
+                median=number(median, self.lang),
+                goal=number(goal, self.lang),
+            )
+        return Kpi(
+            self.t("leadtimes.kpi_goal", year=base_year if base_year is not None else "–"),
+            change,
+            "%",
+            -100 * (1 - GOAL_FACTOR),
+            "lower",
+            0,
+            note=note,
+            n=decided,
+            help=self.t("leadtimes.help.goal"),
+        )
 
     def _section(self, key: str, body: str) -> str:
         return f'<div class="testlab-dash"><h3>{html.escape(self.t("leadtimes." + key))}</h3>{body}</div>'
@@ -473,7 +573,9 @@ class LeadTimeDashboard(Dashboard):
         for col in ("source", "target", "from", "to", "activity", "step"):
             if col in frame.columns:
                 frame[col] = frame[col].map(self._activity)
-        return _html_table(frame, self._column_label, self.lang)
+        return _html_table(frame, self._column_label, self.lang) + self._xlsx_link(
+            "flaskhalsar", frame, self._column_label
+        )
 
     def _column_label(self, col: str) -> str:
         aliases = {
@@ -505,7 +607,8 @@ class LeadTimeDashboard(Dashboard):
                 "fee_reduction": late["fee_reduction_sek"].to_numpy(),
             }
         )
-        return _html_table(frame, lambda c: self.t(f"leadtimes.col.{c}"), self.lang)
+        label = lambda c: self.t(f"leadtimes.col.{c}")  # noqa: E731
+        return _html_table(frame, label, self.lang) + self._xlsx_link("forsenade", frame, label)
 
     def _map(self, sel: pd.DataFrame) -> tuple[Any, int]:
         from kit.present import maps
@@ -555,6 +658,10 @@ class LeadTimeDashboard(Dashboard):
         tries: list[str] = []
         share = s["share_within_limit"]
         n_decided = s["n_decided"] or 0
+        if n_decided < MIN_CASES:
+            # a share or median of a handful of cases is no finding: say so instead
+            said.append(self.t("leadtimes.meaning.too_few", n=_fmt(n_decided, lang)))
+            share = None
         if share is not None:
             if share >= TARGET_SHARE:
                 verdict = self.t("leadtimes.meaning.within_ok")
@@ -568,7 +675,7 @@ class LeadTimeDashboard(Dashboard):
             said.append(
                 self.t("leadtimes.meaning.within", share=_pct(share, lang), verdict=verdict)
             )
-        if s["median_days"] is not None and goal is not None:
+        if s["median_days"] is not None and goal is not None and n_decided >= MIN_CASES:
             said.append(
                 self.t(
                     "leadtimes.meaning.median",
@@ -579,7 +686,7 @@ class LeadTimeDashboard(Dashboard):
                 )
             )
         if s["fee_reduction_sek"]:
-            said.append(self.t("leadtimes.meaning.fee", fee=_fmt(s["fee_reduction_sek"], lang)))
+            said.append(self.t("leadtimes.meaning.fee", fee=money(s["fee_reduction_sek"], lang)))
         coa = s["share_complete_on_arrival"]
         if coa is not None and coa < 0.5:
             said.append(self.t("leadtimes.meaning.complete", share=_pct(coa, lang)))
@@ -627,14 +734,18 @@ def _check_month(value: str, name: str) -> str:
 
 
 def _fmt(value: float | None, lang: str, decimals: int = 0) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u2009").replace(".", ",") if lang == "sv" else text
+    return number(value, lang, decimals)
 
 
 def _pct(share: float, lang: str) -> str:
-    return f"{_fmt(100 * share, lang, 1)}\u00a0%"
+    return percent(100 * share, lang)
+
+
+def _month_text(month: str, lang: str) -> str:
+    """``"2023-01"`` → ``"jan 2023"`` / ``"Jan 2023"`` (empty → ``–``)."""
+    from kit.present.charts import month_label
+
+    return month_label(pd.Period(month, freq="M"), lang) if month else "–"
 
 
 def _dates(values: pd.Series) -> list[str]:

@@ -57,6 +57,8 @@ _CSS = """
 .testlab-legend span.sw{display:inline-block;width:14px;height:14px;border:1px solid #555;
   margin:0 4px -2px 12px}
 .testlab-download a{margin-right:16px}
+.testlab-error,.testlab-warning{border-left:5px solid #cf222e;background:#fff5f5;padding:8px 12px}
+.testlab-warning{border-color:#bf8700;background:#fff8e5}
 </style>
 """
 
@@ -85,6 +87,8 @@ class PlanCheckDashboard(Dashboard):
     bundled sample (tests, a municipality's own files).
     ``tiles``: basemap (see :func:`kit.present.maps.offline_map`); ``None`` for none.
     """
+
+    lab_id = "plan-check"
 
     def __init__(
         self,
@@ -225,16 +229,42 @@ class PlanCheckDashboard(Dashboard):
             self._syncing = False
 
     # -- content ----------------------------------------------------------------------------
+    def data_info(self) -> tuple[str, str]:
+        """Where plan and proposals come from; the date of an upload (the bundled sample
+        files carry no date of their own, and a file's modification time is no data date)."""
+        _, _, synthetic = self.sources()
+        if synthetic:
+            return "", self.t("plancheck.source_sample", path=f"datasets/{self.municipality}/plan")
+        if self._upload is None:
+            return "", self.t("plancheck.source_own")
+        from datetime import date
+
+        return date.today().isoformat(), self.t("plancheck.source_upload", name=self._upload[0])
+
     def render_parts(self) -> list:
-        """The content as HTML strings and a folium map (what :meth:`render` shows)."""
+        """The content as HTML strings and a folium map (what :meth:`render` shows).
+
+        A file that cannot be checked (an upload with errors) gets a message in the page's
+        language above the dashboard, which goes on showing the data it showed before.
+        """
         from kit.plans.check import summarise
 
-        _, _, synthetic = self.sources()
+        notes: list[str] = []
         try:
             plan, results = self.results()
         except KitError as exc:
-            msg = html.escape(self.t("plancheck.error", error=str(exc)))
-            return [_CSS + f'<div class="testlab-dash"><p class="testlab-error">{msg}</p></div>']
+            notes.append(self._error_html(exc))
+            if self._upload is None:
+                return [_CSS + f'<div class="testlab-dash">{notes[0]}</div>']
+            self._upload = None  # back to the data shown before the upload
+            try:
+                plan, results = self.results()
+            except KitError:
+                return [_CSS + f'<div class="testlab-dash">{notes[0]}</div>']
+        _, _, synthetic = self.sources()
+        where = self._placement_note(plan, results)
+        if where:
+            notes.append(f'<p class="testlab-warning">{html.escape(where)}</p>')
         summary = summarise(results)
         self._record_once(summary)
         shown = [
@@ -249,6 +279,7 @@ class PlanCheckDashboard(Dashboard):
         parts: list = [
             _CSS
             + '<div class="testlab-dash">'
+            + "".join(notes)
             + "".join(head)
             + self._kpis_html(summary)
             + "</div>"
@@ -290,6 +321,20 @@ class PlanCheckDashboard(Dashboard):
             target=50,
             direction="higher",
         )
+
+    def _error_html(self, exc: KitError) -> str:
+        """The problem with a file, in the page's language (the kit's messages are English)."""
+        name = self._upload[0] if self._upload else getattr(exc, "file", None) or ""
+        text = self.t("plancheck.error", error=explain_error(exc, self.lang), name=name or "–")
+        return f'<p class="testlab-error" role="alert">{html.escape(text)}</p>'
+
+    def _placement_note(self, plan: Any, results: list) -> str:
+        """A warning when the proposals lie far from the selected plan: which bundled plan
+        they probably belong to, or that their coordinates are not SWEREF 99 TM."""
+        props = [r.proposal.property for r in results if r.proposal is not None]
+        if not props:
+            return ""
+        return placement_note(props, plan, self.municipality, self.lang)
 
     def _kpis_html(self, s: dict[str, Any]) -> str:
         kpis = [
@@ -412,9 +457,10 @@ class PlanCheckDashboard(Dashboard):
 
     def _legend_html(self) -> str:
         items = [
-            f'<span class="sw" style="background:{USE_COLOURS["B"]}"></span>B',
-            f'<span class="sw" style="background:{USE_COLOURS["C"]}"></span>C',
-            f'<span class="sw" style="background:{USE_COLOURS["K"]}"></span>K',
+            f'<span class="sw" style="background:{USE_COLOURS[code]}"></span>'
+            + html.escape(f"{code} {self.t('plancheck.use.' + code)}")
+            for code in ("B", "C", "K")
+        ] + [
             '<span class="sw" style="background:radial-gradient(#333 20%,#fff 25%) 0 0/5px 5px">'
             f"</span>{html.escape(self.t('plancheck.legend.prickmark'))}",
         ]
@@ -427,15 +473,25 @@ class PlanCheckDashboard(Dashboard):
 
     # -- map --------------------------------------------------------------------------------
     def _map(self, plan: Any, results: list):
-        import folium
+        """The plan's areas under the proposals, each outlined in its verdict's colour, with
+        its id on the map and its checks in a popup."""
+        m = self._map_frame(plan, results)
+        uses, others = _area_features(plan)
+        _add_use_areas(m, plan, uses)
+        _add_property_regulations(m, others)
+        _add_plan_boundary(m, plan, self.t("plancheck.legend.plan"))
+        for r in results:
+            if r.proposal is not None:
+                self._add_proposal(m, plan, r)
+        return m
+
+    def _map_frame(self, plan: Any, results: list):
+        """An empty map around the plan and the proposals, with the prickmark pattern and the
+        proposal label style."""
         import shapely
         from branca.element import Element
-        from folium.utilities import JsCode
-        from shapely.geometry import mapping
 
         from kit.present.maps import geometry_to_wgs84, offline_map
-
-        bind_popup = JsCode(_BIND_POPUP_JS)
 
         area = geometry_to_wgs84(plan.geometry, plan.crs)
         geoms = [area] + [
@@ -444,105 +500,164 @@ class PlanCheckDashboard(Dashboard):
         west, south, east, north = shapely.total_bounds(geoms)
         m = offline_map(bounds=((south, west), (north, east)), tiles=self.tiles, lang=self.lang)
         m.get_root().html.add_child(Element(_PRICK_PATTERN))
+        m.get_root().header.add_child(Element(_ID_LABEL_CSS))
+        return m
 
-        uses, others = [], []
-        for reg in plan.regulations:
-            if not reg.is_area:
-                continue
+    def _proposal_popup(self, r: Any) -> str:
+        return (
+            f"<b>{html.escape(self.t('plancheck.col.proposal'))} {html.escape(r.proposal_id)}</b>: "
+            f"{html.escape(self.t(f'plancheck.status.{r.verdict}'))}"
+            + _CSS
+            + self._details_table([r], for_popup=True)
+            + "<div style='font-size:12px'>"
+            + "<br>".join(html.escape(c.message) for c in r.checks if c.status != "pass")
+            + "</div>"
+        )
+
+    def _add_proposal(self, m: Any, plan: Any, r: Any) -> None:
+        """One proposal: its property outlined and its buildings filled in the verdict's
+        colour, a popup with its checks, and its id written on the map."""
+        import folium
+        from folium.utilities import JsCode
+        from shapely.geometry import mapping
+
+        from kit.present.maps import geometry_to_wgs84
+
+        highlight = not self.proposal_filter or r.proposal_id == self.proposal_filter
+        colour = VERDICT_COLOURS[r.verdict]
+        popup = self._proposal_popup(r)
+        verdict = self.t(f"plancheck.status.{r.verdict}")
+        group = folium.FeatureGroup(name=r.proposal_id)
+        shapes = [(r.proposal.property, None)] + [(b.geometry, b) for b in r.proposal.buildings]
+        for geom, b in shapes:
+            tip = f"{r.proposal_id}: {verdict}"
+            if b is not None:
+                tip = f"{b.id} ({b.anvandning or '–'}) – {tip}"
+            style = (
+                {
+                    "color": colour,
+                    "weight": 4 if highlight else 2,
+                    "opacity": 1 if highlight else 0.4,
+                    "fillColor": colour,
+                    "fillOpacity": 0.08,
+                }
+                if b is None
+                else {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.45}
+            )
             feature = {
                 "type": "Feature",
-                "geometry": mapping(geometry_to_wgs84(reg.geometry, plan.crs)),
-                "properties": {"text": reg.wording, "label": reg.label or reg.letter},
+                "geometry": mapping(geometry_to_wgs84(geom, plan.crs)),
+                "properties": {"popup": popup},
             }
-            rule = reg.rule.rule if reg.rule else ""
-            (uses if reg.typ == "Användningsbestämmelse" else others).append((feature, reg, rule))
-
-        filled: set[int] = set()  # one fill per area: B and C on one area would mix colours
-        for feature, reg, _ in uses:
-            colour = USE_COLOURS.get(reg.letter, OTHER_USE_COLOUR)
-            area_key = plan.area_keys[reg.index]
-            opacity = 0.0 if area_key in filled else 0.55
-            filled.add(area_key)
             folium.GeoJson(
                 feature,
-                style_function=lambda _f, c=colour, o=opacity: {
-                    "color": "#7a6a3a",
-                    "weight": 1,
-                    "fillColor": c,
-                    "fillOpacity": o,
-                },
-                tooltip=reg.wording,
-            ).add_to(m)
-        for feature, reg, rule in others:
-            if rule == "prickmark":
-                style = {
-                    "color": "#333",
-                    "weight": 1,
-                    "dashArray": "2 4",
-                    "fillColor": "#333",
-                    "fillOpacity": 0.25,
-                    "className": "testlab-prickmark",
-                }
-            else:
-                style = {"color": "#555", "weight": 1, "dashArray": "6 4", "fillOpacity": 0}
-            folium.GeoJson(
-                feature, style_function=lambda _f, s=style: s, tooltip=reg.wording
-            ).add_to(m)
+                style_function=lambda _f, st=style: st,
+                tooltip=tip,
+                on_each_feature=JsCode(_BIND_POPUP_JS),
+            ).add_to(group)
+        # the id on the map, at a point inside the property (its label in the tables)
+        spot = geometry_to_wgs84(r.proposal.property.representative_point(), plan.crs)
+        text = html.escape(r.proposal_id).replace("{", "&#123;").replace("}", "&#125;")
+        folium.Marker(
+            [spot.y, spot.x],
+            icon=folium.DivIcon(
+                html=f'<div class="testlab-pid" style="border-color:{colour}">{text}</div>',
+                icon_size=(0, 0),
+                class_name="testlab-pid-icon",
+            ),
+            tooltip=f"{r.proposal_id}: {verdict}",
+        ).add_to(group)
+        group.add_to(m)
+
+
+# the proposal ids on the plan-check map
+_ID_LABEL_CSS = (
+    "<style>.testlab-pid-icon{background:none;border:none}"
+    ".testlab-pid{transform:translate(-50%,-50%);display:inline-block;white-space:nowrap;"
+    "background:rgba(255,255,255,.9);border:2px solid;border-radius:4px;padding:0 4px;"
+    "font:600 11px system-ui,sans-serif;color:#1f2328}</style>"
+)
+
+
+def _area_features(plan: Any) -> tuple[list, list]:
+    """The plan's area regulations as GeoJSON features in WGS 84: (användning, the others),
+    each item ``(feature, regulation, rule)``."""
+    from shapely.geometry import mapping
+
+    from kit.present.maps import geometry_to_wgs84
+
+    uses, others = [], []
+    for reg in plan.regulations:
+        if not reg.is_area:
+            continue
+        feature = {
+            "type": "Feature",
+            "geometry": mapping(geometry_to_wgs84(reg.geometry, plan.crs)),
+            "properties": {"text": reg.wording, "label": reg.label or reg.letter},
+        }
+        rule = reg.rule.rule if reg.rule else ""
+        (uses if reg.typ == "Användningsbestämmelse" else others).append((feature, reg, rule))
+    return uses, others
+
+
+def _add_use_areas(m: Any, plan: Any, uses: list) -> None:
+    """Användning areas filled in their letter's colour (B, C, K, …)."""
+    import folium
+
+    filled: set[int] = set()  # one fill per area: B and C on one area would mix colours
+    for feature, reg, _ in uses:
+        colour = USE_COLOURS.get(reg.letter, OTHER_USE_COLOUR)
+        area_key = plan.area_keys[reg.index]
+        opacity = 0.0 if area_key in filled else 0.55
+        filled.add(area_key)
         folium.GeoJson(
-            mapping(area),
-            style_function=lambda _f: {
-                "color": "#000",
-                "weight": 3,
-                "dashArray": "12 6",
-                "fillOpacity": 0,
+            feature,
+            style_function=lambda _f, c=colour, o=opacity: {
+                "color": "#7a6a3a",
+                "weight": 1,
+                "fillColor": c,
+                "fillOpacity": o,
             },
-            tooltip=self.t("plancheck.legend.plan"),
+            tooltip=reg.wording,
         ).add_to(m)
 
-        for r in results:
-            if r.proposal is None:
-                continue
-            highlight = not self.proposal_filter or r.proposal_id == self.proposal_filter
-            colour = VERDICT_COLOURS[r.verdict]
-            popup = (
-                f"<b>{html.escape(self.t('plancheck.col.proposal'))} {html.escape(r.proposal_id)}</b>: "
-                f"{html.escape(self.t(f'plancheck.status.{r.verdict}'))}"
-                + _CSS
-                + self._details_table([r], for_popup=True)
-                + "<div style='font-size:12px'>"
-                + "<br>".join(html.escape(c.message) for c in r.checks if c.status != "pass")
-                + "</div>"
-            )
-            group = folium.FeatureGroup(name=r.proposal_id)
-            shapes = [(r.proposal.property, None)] + [(b.geometry, b) for b in r.proposal.buildings]
-            for geom, b in shapes:
-                tip = f"{r.proposal_id}: {self.t(f'plancheck.status.{r.verdict}')}"
-                if b is not None:
-                    tip = f"{b.id} ({b.anvandning or '–'}) – {tip}"
-                style = (
-                    {
-                        "color": colour,
-                        "weight": 4 if highlight else 2,
-                        "opacity": 1 if highlight else 0.4,
-                        "fillColor": colour,
-                        "fillOpacity": 0.08,
-                    }
-                    if b is None
-                    else {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.45}
-                )
-                feature = {
-                    "type": "Feature",
-                    "geometry": mapping(geometry_to_wgs84(geom, plan.crs)),
-                    "properties": {"popup": popup},
-                }
-                folium.GeoJson(
-                    feature,
-                    style_function=lambda _f, st=style: st,
-                    tooltip=tip,
-                    on_each_feature=bind_popup,
-                ).add_to(group)
-            group.add_to(m)
-        return m
+
+def _add_property_regulations(m: Any, others: list) -> None:
+    """Egenskapsbestämmelser: prickmark dotted, the others dashed outlines."""
+    import folium
+
+    for feature, reg, rule in others:
+        if rule == "prickmark":
+            style = {
+                "color": "#333",
+                "weight": 1,
+                "dashArray": "2 4",
+                "fillColor": "#333",
+                "fillOpacity": 0.25,
+                "className": "testlab-prickmark",
+            }
+        else:
+            style = {"color": "#555", "weight": 1, "dashArray": "6 4", "fillOpacity": 0}
+        folium.GeoJson(feature, style_function=lambda _f, s=style: s, tooltip=reg.wording).add_to(m)
+
+
+def _add_plan_boundary(m: Any, plan: Any, label: str) -> None:
+    """The plan area's boundary, thick and dashed."""
+    import folium
+    from shapely.geometry import mapping
+
+    from kit.present.maps import geometry_to_wgs84
+
+    folium.GeoJson(
+        mapping(geometry_to_wgs84(plan.geometry, plan.crs)),
+        style_function=lambda _f: {
+            "color": "#000",
+            "weight": 3,
+            "dashArray": "12 6",
+            "fillOpacity": 0,
+        },
+        tooltip=label,
+    ).add_to(m)
 
 
 def export_bytes(results: list, lang: str = DEFAULT_LANG) -> tuple[bytes, bytes]:
@@ -578,7 +693,7 @@ def _is_plan(content: bytes) -> bool:
 
     try:
         data = json.loads(bytes(content).decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # deep JSON: not a plan
         return False
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):
@@ -590,6 +705,74 @@ def _is_plan(content: bytes) -> bool:
             if typ == "detaljplan" or "plangeometri" in props:
                 return True
     return False
+
+
+# (pattern in the kit's English PlanError message, label key); the first match wins
+_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"not JSON", "plancheck.err.not_json"),
+    (r"file not found|cannot read", "plancheck.err.unreadable"),
+    (r"expected a GeoJSON FeatureCollection|has no 'features' list", "plancheck.err.not_geojson"),
+    (r"expected a GeoJSON Feature object", "plancheck.err.not_feature"),
+    (r"missing properties\.proposal_id", "plancheck.err.no_proposal_id"),
+    (r"role .*expected 'fastighet' or 'byggnad'", "plancheck.err.role"),
+    (r"must be a polygon", "plancheck.err.not_polygon"),
+    (r"no geometry|empty geometry|malformed", "plancheck.err.no_geometry"),
+    (r"invalid geometry", "plancheck.err.invalid_geometry"),
+    (r"coordinate system .* differs", "plancheck.err.crs"),
+    (r"is not a number|is negative", "plancheck.err.number"),
+    (r"no detaljplan feature|the plan has no|do not cover", "plancheck.err.plan"),
+)
+
+
+def explain_error(exc: Exception, lang: str = DEFAULT_LANG) -> str:
+    """A :class:`kit.errors.PlanError` as one sentence in ``lang``, with the feature number
+    when the message names one (``feature 3`` is the fourth object, counted from 0)."""
+    import re
+
+    from kit.labels import t
+
+    text = str(exc)
+    key = next((k for pattern, k in _ERRORS if re.search(pattern, text)), "plancheck.err.other")
+    found = re.search(r"feature (\d+)", text)
+    where = t("plancheck.err.where", lang, n=int(found.group(1)) + 1) if found else ""
+    return t(key, lang) + where
+
+
+# how far (m) the proposals may lie from the plan before the dashboard says they belong elsewhere
+FAR_M = 2_000.0
+# SWEREF 99 TM covers Sweden with eastings of about 200 000–1 000 000 m and northings of about
+# 6 100 000–7 700 000 m
+_SWEREF_BOX = (150_000.0, 6_000_000.0, 1_050_000.0, 7_750_000.0)
+
+
+def placement_note(properties: list, plan: Any, municipality: str, lang: str) -> str:
+    """ "" when the proposals' properties lie within :data:`FAR_M` of ``plan``; else which
+    bundled plan they are near (or that their coordinates are not SWEREF 99 TM)."""
+    import shapely
+
+    from kit.labels import number, t
+    from kit.plans.reader import read_plan
+
+    together = shapely.union_all(properties)
+    distance = float(plan.geometry.distance(together))
+    if distance <= FAR_M:
+        return ""
+    x0, y0, x1, y1 = shapely.total_bounds(properties)
+    west, south, east, north = _SWEREF_BOX
+    if not (west <= x0 and x1 <= east and south <= y0 and y1 <= north):
+        return t("plancheck.far.not_sweref", lang)
+    best = None
+    for mid, m in MUNICIPALITIES.items():
+        path = datasets_dir() / mid / "plan" / "detaljplan.json"
+        if mid == municipality or not path.exists():
+            continue
+        d = float(read_plan(path).geometry.distance(together))
+        if d <= FAR_M and (best is None or d < best[1]):
+            best = (m.name, d)
+    km = number(distance / 1000, lang, 0 if distance >= 10_000 else 1)
+    if best is not None:
+        return t("plancheck.far.other_plan", lang, km=km, name=best[0])
+    return t("plancheck.far.unknown", lang, km=km)
 
 
 def _key(source: Any) -> Any:
