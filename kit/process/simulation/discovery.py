@@ -75,7 +75,7 @@ class Dist:
         else:
             from scipy import stats
 
-            out = getattr(stats, self.kind)(*self.params).ppf(rng.random(size) * 0.999)
+            out = getattr(stats, self.kind).ppf(rng.random(size) * 0.999, *self.params)
         out = np.where(u < self.zero_share, 0.0, out)
         return np.maximum(out, 0.0) * self.factor
 

@@ -15,6 +15,7 @@ distribution: the same model, period and seed give the same log.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -160,7 +161,6 @@ def simulate(
     times, types = _arrivals(model, start_day, end_day, rng)
     cal = _Calendar(model, start_day, int(horizon) + 60)
     env = simpy.Environment(initial_time=float(start_day))
-    pool = simpy.Resource(env, capacity=max(int(model.capacity), 1))
     ev_case: list[int] = []
     ev_act: list[int] = []
     ev_time: list[float] = []
@@ -201,25 +201,30 @@ def simulate(
         else:
             ev_ext.append(np.nan)
 
+    free = [float(start_day)] * max(int(model.capacity), 1)  # when each handler is next free
+    heapq.heapify(free)
+    snap = cal.snap
+
     def case(i: int, ctype: int, t0: float):
+        # A case keeps its own clock ``now`` and yields to SimPy only before it needs a
+        # handler: requests then reach the pool in time order, so taking the handler who is
+        # free first is the first-come-first-served queue of ``capacity`` servers.
         yield env.timeout(t0 - env.now)
+        now = t0
         table = starts.get(ctype) or starts[-1]
         a = choose(("s", ctype), table)
-        emit(i, a, env.now)
+        emit(i, a, now)
         # per-case draws for changes that apply to a share of the cases
         hit = [rng.random() < share for (_act, _f, share) in share_changes]
         route = routes.get(ctype)
         last = 0.0
         count = 1
-        while count < max_events:
+        while count < max_events and now <= horizon:
             if route is not None and a == route[0][0]:
                 path, days = route
                 for b in path[1:]:
-                    yield env.timeout(days)
-                    t = cal.snap(env.now)
-                    if t > env.now:
-                        yield env.timeout(t - env.now)
-                    emit(i, b, env.now)
+                    now = snap(now + days)
+                    emit(i, b, now)
                     count += 1
                 a = path[-1]
                 route = None
@@ -237,21 +242,18 @@ def simulate(
             s_dist = service.get(b)
             if s_dist is not None:
                 s = min(draw(s_dist), d)
-                wait = (d - s) * scale
-                if wait > 0:
-                    yield env.timeout(wait)
-                with pool.request() as req:
-                    yield req
-                    if s > 0:
-                        yield env.timeout(s)
-            elif d > 0:
-                yield env.timeout(d)
-            t = cal.snap(env.now)
-            if t > env.now:
-                yield env.timeout(t - env.now)
-            emit(i, b, env.now)
-            if env.now > horizon:
-                return
+                ready = now + (d - s) * scale
+                if ready > horizon:
+                    return
+                if ready > env.now:
+                    yield env.timeout(ready - env.now)
+                begin = max(ready, heapq.heappop(free))
+                heapq.heappush(free, begin + s)
+                now = begin + s
+            else:
+                now = now + d
+            now = snap(now)
+            emit(i, b, now)
             last = d
             a = b
             count += 1

@@ -85,6 +85,9 @@ class Validation:
     cases_per_month_simulated: float
     split: str  # first day of the held-out period (ISO)
     replications: int
+    log: SimLog | None = (
+        None  # the first replication: the simulated counterpart of the held-out cases
+    )
 
     @property
     def trustworthy(self) -> bool:
@@ -166,10 +169,12 @@ def validate(
     obs = obs_all[obs_all["case_id"].isin(set(test_ids))]
     obs_lead = obs["lead_time_days"].dropna().to_numpy()
     sims = []
+    first_log = None
     n_sim_cases = 0
     ss = np.random.SeedSequence(seed)
     for child in ss.spawn(replications):
         log = simulate(model, int(split_day), last_arrival + 1, seed=child, horizon_day=log_end)
+        first_log = first_log or log
         per = sim_lead_times(log)
         sims.append(per)
         n_sim_cases += len(log.arrival)
@@ -206,4 +211,5 @@ def validate(
         cases_per_month_simulated=n_sim_cases / replications / months,
         split=str(pd.Timestamp(int(split_day) * NS_PER_DAY).date()),
         replications=replications,
+        log=first_log,
     )
