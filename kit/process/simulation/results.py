@@ -87,6 +87,7 @@ class Results:
     lead_times: dict[str, np.ndarray] = field(default_factory=dict)  # first replication
     n_events: int = 0
     seconds: float = 0.0
+    rows: list | None = None  # per replication: the baseline's measures (for reuse)
 
     def best(self) -> tuple[str | None, float | None]:
         best, value = None, None
@@ -111,8 +112,12 @@ def run(
     start_day: int | None = None,
     end_day: int | None = None,
     progress: bool = False,
+    baseline: Results | None = None,
 ) -> Results:
-    """Simulate the baseline and each scenario ``replications`` times (``jobs`` processes)."""
+    """Simulate the baseline and each scenario ``replications`` times (``jobs`` processes).
+
+    ``baseline``: an earlier result of the same model, period, seed and replications whose
+    baseline replications are reused (so a dashboard re-simulates only a changed scenario)."""
     import time
 
     from kit.errors import UsageError
@@ -124,10 +129,18 @@ def run(
     t0 = time.perf_counter()
     end = int(end_day if end_day is not None else model.last_day + 1)
     start = int(start_day if start_day is not None else max(model.first_day, end - 365))
-    models = [model] + [apply(model, sc) for sc in scenarios]
+    reuse = (
+        baseline is not None
+        and baseline.rows is not None
+        and (baseline.start_day, baseline.end_day, baseline.seed, baseline.replications)
+        == (start, end, seed, replications)
+    )
+    models = ([] if reuse else [model]) + [apply(model, sc) for sc in scenarios]
     seeds = np.random.SeedSequence(seed).spawn(replications)
     tasks = [(models, start, end, s) for s in seeds]
-    if jobs == 1 or replications == 1:
+    if not models:
+        rows = [[] for _ in seeds]
+    elif jobs == 1 or replications == 1:
         it = map(_job, tasks)
         rows = list(_progress(it, replications, progress))
     else:
@@ -140,6 +153,8 @@ def run(
         ctx = mp.get_context("fork" if "fork" in methods else "spawn")
         with ProcessPoolExecutor(max_workers=min(jobs, replications), mp_context=ctx) as pool:
             rows = list(_progress(pool.map(_job, tasks), replications, progress))
+    if reuse:
+        rows = [[b, *r] for b, r in zip(baseline.rows, rows, strict=True)]
     base = [r[0] for r in rows]
     out_base: dict[str, Any] = {}
     for k in METRICS + ("total_median_days",):
@@ -185,6 +200,7 @@ def run(
         lead_times=lead,
         n_events=int(sum(x["n_events"] for r in rows for x in r)),
         seconds=time.perf_counter() - t0,
+        rows=[r[0] for r in rows],
     )
 
 
