@@ -268,7 +268,10 @@ def _parse_part(part: str, known: dict[str, Scenario]) -> Scenario:
 
 def combine(parts: list[Scenario], name: str | None = None) -> Scenario:
     if len(parts) == 1:
-        return parts[0]
+        out = parts[0]  # a fresh object from parse_spec: naming it changes nothing shared
+        if name:
+            out.name = name
+        return out
     out = Scenario(
         name or "+".join(p.name for p in parts),
         {lang: " + ".join(p.label(lang) for p in parts) for lang in ("sv", "en")},
