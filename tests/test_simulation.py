@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from kit.errors import DataError, UsageError
-from kit.process.simulation.discovery import END, Dist, discover, fit
+from kit.process.simulation.discovery import END, discover, fit
 from kit.process.simulation.engine import simulate
 from kit.process.simulation.results import interval, run, verdict
 from kit.process.simulation.scenarios import (
