@@ -15,6 +15,7 @@ ORDER = [
     "bench_plancheck",
     "bench_run",
     "bench_dashboards",
+    "bench_simulation",
 ]
 
 

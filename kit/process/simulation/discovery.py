@@ -269,7 +269,7 @@ class Model:
         return {
             "activities": len(self.activities),
             "case_types": dict(
-                zip(self.case_types, np.round(self.type_share, 4).tolist(), strict=True)
+                zip(map(str, self.case_types), np.round(self.type_share, 4).tolist(), strict=True)
             ),
             "transitions": len(self.delays),
             "families": dict(sorted(families.items())),
@@ -389,7 +389,7 @@ def discover(
 
     types_per_case = _case_types(np.asarray(case_ids), events, cases)
     type_names, type_code = np.unique(types_per_case.astype(str), return_inverse=True)
-    type_names = list(type_names)
+    type_names = [str(x) for x in type_names]
     ctype = type_code[case]
     type_share = np.bincount(type_code, minlength=len(type_names)) / max(len(case_ids), 1)
 
