@@ -356,9 +356,12 @@ def scenario_chart(
     """Median time to decision per scenario (first = baseline) as horizontal bars with 95 %
     intervals, and the goal (baseline × 0.67) as a dashed line."""
     n = len(names)
-    height = max(2.2, 0.45 * n + 1.0)
+    height = max(2.2, 0.55 * n + 1.0)
     fig, (ax,) = _new_figure(1, height=height)
-    fig.subplots_adjust(left=3.0 / _WIDTH)
+    fig.subplots_adjust(left=2.6 / _WIDTH)
+    import textwrap
+
+    names = ["\n".join(textwrap.wrap(str(n), 30)) or str(n) for n in names]
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
     ax.set_title(t("future.chart.scenarios", lang), loc="left", fontsize=11, y=1.0)
@@ -381,9 +384,10 @@ def scenario_chart(
             capsize=3,
             linewidth=1,
         )
-    for yi, m in zip(y, med, strict=True):
+    for yi, m, h in zip(y, med, hi, strict=True):
         if np.isfinite(m):
-            ax.text(m, yi, f"  {_number(m, lang)}", va="center", ha="left", fontsize=8)
+            x = h if np.isfinite(h) else m
+            ax.text(x, yi, f"  {_number(m, lang)}", va="center", ha="left", fontsize=8)
     if goal_days is not None:
         ax.axvline(goal_days, color=COLOUR_OK, linestyle="--", linewidth=1.2)
         ax.annotate(

@@ -143,6 +143,7 @@ class FutureProcessDashboard(Dashboard):
         import ipywidgets as w
 
         style = {"description_width": "initial"}
+        slider_style = {"description_width": "420px"}
         municipality = w.Dropdown(
             options=[(m.name, m.id) for m in MUNICIPALITIES.values()],
             value=self.municipality,
@@ -165,8 +166,8 @@ class FutureProcessDashboard(Dashboard):
                     min=int(p.low) if whole else p.low,
                     max=int(p.high) if whole else p.high,
                     description=f"{sc.label(self.lang)}: {p.label.get(self.lang, p.name)}",
-                    style=style,
-                    layout=w.Layout(width="520px"),
+                    style=slider_style,
+                    layout=w.Layout(width="680px"),
                     continuous_update=False,
                     **kwargs,
                 )
