@@ -48,16 +48,28 @@ def main() -> None:
     s = load_sample("linkoping")
     ev, cs = one_year(s.events, s.cases, 2024)
     discover(ev, cs)  # warm caches (holidays tables)
-    times = []
+    times, cpu = [], []
     for _ in range(3):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         model = discover(ev, cs)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     lines.append("| measure | result | goal |")
     lines.append("|---|---|---|")
     lines.append(
         f"| discovery, Linköping 2024 ({ev['case_id'].nunique():,} cases, {len(ev):,} events) "
-        f"| {min(times):.2f} s (best of 3) | ≤ 3 s |"
+        f"| {min(times):.2f} s wall, {min(cpu):.2f} s CPU (best of 3) | ≤ 3 s |"
+    )
+    from kit.process.simulation.results import measure
+
+    c0 = time.process_time()
+    n_ev = 0
+    for i in range(5):
+        n_ev += measure(model, model.last_day - 364, model.last_day + 1, i)["n_events"]
+    per_rep = (time.process_time() - c0) / 5
+    lines.append(
+        f"| one replication of that year in one process (simulation + PBL metrics), CPU time "
+        f"| {per_rep:.2f} s, {n_ev / 5 / per_rep:,.0f} events per CPU second | – |"
     )
 
     t0 = time.perf_counter()

@@ -339,7 +339,7 @@ def test_dashboard_renders_both_languages_and_records_kpis(monkeypatch):
     from kit.present.views.future_process import FutureProcessDashboard
 
     monkeypatch.setattr(kpi, "RECORDED", {})
-    d = FutureProcessDashboard("alingsas", "sv", replications=2)
+    d = FutureProcessDashboard("alingsas", "sv", replications=1)
     html_sv = d.render_html()
     assert "Kan vi lita på modellen?" in html_sv and "målet 33 %" in html_sv
     assert {"baseline_median_days", "best_reduction_pct", "validation_median_error_pct"} <= set(

@@ -16,6 +16,7 @@ distribution: the same model, period and seed give the same log.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -168,19 +169,29 @@ def simulate(
     ext_code = model.code("deadline_extended") if model.has("deadline_extended") else -2
     ext_values = model.extension_weeks
     cum: dict = {}
+    ublock = [rng.random(BLOCK * 16).tolist(), 0]
 
-    def choose(key, table) -> int:
+    def choose(key, table=None) -> int:
         c = cum.get(key)
         if c is None:
-            nxt, p = table
-            c = (nxt.tolist(), np.cumsum(p).tolist())
+            nxt, p = table if table is not None else model.branch(*key)
+            c = (nxt.tolist(), np.cumsum(p).tolist(), len(p) - 1)
             cum[key] = c
-        u = rng.random()
-        targets, cs = c
-        for i, v in enumerate(cs):
-            if u < v:
-                return targets[i]
-        return targets[-1]
+        i = ublock[1]
+        if i >= len(ublock[0]):
+            ublock[0] = rng.random(BLOCK * 16).tolist()
+            i = 0
+        ublock[1] = i + 1
+        targets, cs, top = c
+        return targets[min(bisect_right(cs, ublock[0][i]), top)]
+
+    delays: dict = {}
+
+    def delay(key) -> float:
+        d = delays.get(key)
+        if d is None:
+            d = delays[key] = model.delay(*key)
+        return draw(d)
 
     starts = {k: (v[0], v[1]) for k, v in model.start.items()}
     service = model.service
@@ -230,14 +241,14 @@ def simulate(
                 route = None
                 last = days
                 continue
-            b = choose((ctype, a), model.branch(ctype, a))
+            b = choose((ctype, a))
             if b == END:
                 return
-            d = draw(model.delay(ctype, a, b))
+            d = delay((ctype, a, b))
             for k, (act, factor, _share) in enumerate(share_changes):
                 if b == act and hit[k]:
                     d *= factor
-            if (a, b) in parallel:
+            if parallel and (a, b) in parallel:
                 d = max(0.0, d - last)
             s_dist = service.get(b)
             if s_dist is not None:
