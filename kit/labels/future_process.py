@@ -37,13 +37,14 @@ LABELS: dict[str, dict[str, str]] = {
     "future.baseline": {"sv": "Nuläge (simulerat)", "en": "Today (simulated)"},
     "future.combined": {"sv": "alla prototyper tillsammans", "en": "all prototypes together"},
     "future.verdict": {
-        "sv": "Med {name} kortas mediantiden till beslut med {red} (95 % KI {lo}–{hi}); {goal}",
-        "en": "With {name} the median time to decision is {red} shorter (95 % CI {lo}–{hi}); {goal}",
+        "sv": "Med {name} kortas mediantiden till beslut med {red}{ci}; {goal}",
+        "en": "With {name} the median time to decision is {red} shorter{ci}; {goal}",
     },
     "future.verdict_longer": {
-        "sv": "Med {name} förlängs mediantiden till beslut med {red} (95 % KI {lo}–{hi}); {goal}",
-        "en": "With {name} the median time to decision is {red} longer (95 % CI {lo}–{hi}); {goal}",
+        "sv": "Med {name} förlängs mediantiden till beslut med {red}{ci}; {goal}",
+        "en": "With {name} the median time to decision is {red} longer{ci}; {goal}",
     },
+    "future.ci": {"sv": " (95 % KI {lo}–{hi})", "en": " (95 % CI {lo}–{hi})"},
     "future.goal.reached": {"sv": "målet 33 % nås.", "en": "the 33 % goal is reached."},
     "future.goal.possible": {
         "sv": "målet 33 % kan nås men är inte säkert.",

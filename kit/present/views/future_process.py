@@ -113,17 +113,37 @@ class FutureProcessDashboard(Dashboard):
             sc = combine(parts, COMBINED)
             sc.title = {lang: self.t("future.combined") for lang in ("sv", "en")}
             return sc
-        return self.known[name].with_values(**self.values.get(name, {}))
+        return self.known[name].with_values(**self._clamped(name))
+
+    def _capacity_params(self, name: str) -> set[str]:
+        """Parameters of a scenario that change the number of handlers."""
+        out = set()
+        for ch in self.known[name].changes:
+            ((kind, settings),) = ch.items()
+            value = settings.get("change") if kind == "capacity" else None
+            if isinstance(value, str) and value.startswith("$"):
+                out.add(value[1:])
+        return out
+
+    def _clamped(self, name: str) -> dict[str, float]:
+        """The set values, with a change of handlers kept above zero handlers left (a slider
+        range is the same for every municipality; their numbers of handlers are not)."""
+        values = dict(self.values.get(name, {}))
+        low = 1 - self.base()["model"].capacity
+        for p in self._capacity_params(name):
+            if p in values:
+                values[p] = max(values[p], low)
+        return values
 
     def scenario_result(self, name: str) -> dict[str, Any]:
         from kit.process.simulation.results import run
 
         if name == COMBINED:
             vals = tuple(
-                (n, tuple(sorted(self.values.get(n, {}).items()))) for n in self.base()["usable"]
+                (n, tuple(sorted(self._clamped(n).items()))) for n in self.base()["usable"]
             )
         else:
-            vals = tuple(sorted(self.values.get(name, {}).items()))
+            vals = tuple(sorted(self._clamped(name).items()))
         key = (self.municipality, name, vals)
         if key not in self._runs:
             b = self.base()
@@ -192,16 +212,20 @@ class FutureProcessDashboard(Dashboard):
         except KitError as exc:
             return [_CSS, f"<p>{html.escape(self.t('future.error', error=str(exc)))}</p>"]
         names = list(b["usable"])
-        results = {n: self.scenario_result(n) for n in names}
-        if len(names) > 1:
-            results[COMBINED] = self.scenario_result(COMBINED)
+        results, problems = {}, []
+        for n in names + ([COMBINED] if len(names) > 1 else []):
+            try:
+                results[n] = self.scenario_result(n)
+            except KitError as exc:  # e.g. fewer handlers than the municipality has
+                problems.append(self.t("future.error", error=str(exc)))
         self._record_once(b, results)
+        notes = "".join(f'<p class="testlab-note">{html.escape(p)}</p>' for p in problems)
         return [
             _CSS,
             self._header(b),
             self._kpis(b, results),
             self._validation(b),
-            self._scenarios(b, results),
+            notes + self._scenarios(b, results),
         ]
 
     def _record_once(self, b: dict[str, Any], results: dict[str, Any]) -> None:
@@ -356,12 +380,12 @@ class FutureProcessDashboard(Dashboard):
             return f"{text}\u00a0%" if unit else text
 
         a, z = (lo, hi) if sign > 0 else (hi, lo)
+        ci = "" if a is None or z is None else self.t("future.ci", lo=pct(a, unit=False), hi=pct(z))
         return self.t(
             key,
             name=self._title(name),
             red=pct(red),
-            lo=pct(a, unit=False),
-            hi=pct(z),
+            ci=ci,
             goal=self.t(f"future.goal.{entry['verdict']}"),
         )
 
