@@ -163,7 +163,7 @@ class FutureProcessDashboard(Dashboard):
         import ipywidgets as w
 
         style = {"description_width": "initial"}
-        slider_style = {"description_width": "420px"}
+        slider_style = {"description_width": "300px"}
         municipality = w.Dropdown(
             options=[(m.name, m.id) for m in MUNICIPALITIES.values()],
             value=self.municipality,
@@ -185,9 +185,11 @@ class FutureProcessDashboard(Dashboard):
                     value=int(p.default) if whole else p.default,
                     min=int(p.low) if whole else p.low,
                     max=int(p.high) if whole else p.high,
-                    description=f"{sc.label(self.lang)}: {p.label.get(self.lang, p.name)}",
+                    description=p.label.get(self.lang, p.name),
+                    description_allow_html=False,
+                    tooltip=sc.label(self.lang),
                     style=slider_style,
-                    layout=w.Layout(width="680px"),
+                    layout=w.Layout(width="600px"),
                     continuous_update=False,
                     **kwargs,
                 )
