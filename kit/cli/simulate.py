@@ -11,10 +11,10 @@ def register(sub) -> None:
         help="simulate the process discovered from an event log; validate it; test prototypes",
         description="Discover a simulation model from an event log (CSV, XLSX, XES; one timestamp "
         "per event is enough): the activity graph with branching probabilities and rework loops, "
-        "fitted times, arrivals, working calendar and capacity. Validate it on the later 30 %% of "
+        "fitted times, arrivals, working calendar and capacity. Validate it on the later 30 % of "
         "the cases (median and p90 error, Wasserstein distance), then simulate the baseline and "
-        "each prototype (scenario) with 95 %% intervals over replications, against the goal of a "
-        "33 %% shorter median time to decision.",
+        "each prototype (scenario) with 95 % intervals over replications, against the goal of a "
+        "33 % shorter median time to decision.",
         epilog="Scenarios: e-service, auto-plan-check, fast-lane, staffing, digital-consultation "
         "(defaults in kit/process/simulation/scenarios.yml); NAME=VALUE sets the first parameter "
         "(staffing=+2), NAME.PARAM=VALUE any one; generic: shorten:ACTIVITY=FACTOR, "

@@ -21,9 +21,11 @@ What is read from the log (the canonical events table, one timestamp per event i
 * **Working calendar**: the weekdays on which events happen (a weekday with under a quarter of
   the mean share is off), the hours (2nd–98th percentile of event times of day), and Swedish
   public holidays (the ``holidays`` package) when events on them are as rare as on days off.
-* **Capacity**: distinct resources active in the last 90 days of the log; without a
-  ``resource`` column, the 95th percentile of the number of handled events per working day (the
-  throughput the office has shown it can reach), with one working day... see :func:`discover`.
+* **Capacity**: the distinct resources active in the last 90 days of the log (steps where most
+  events name a resource are done by a handler). Without a ``resource`` column every step
+  after the first is a handler's, the pool has as many handlers as the 95th percentile of such
+  events per working day (the throughput the office has shown it can reach) and each holds a
+  handler for one working day at most (never longer than the observed time to the step).
 """
 
 from __future__ import annotations
