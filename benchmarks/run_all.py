@@ -17,6 +17,7 @@ ORDER = [
     "bench_run",
     "bench_dashboards",
     "bench_journal",
+    "bench_simulation",
 ]
 
 

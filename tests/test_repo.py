@@ -15,6 +15,7 @@ from kit.labs.folders import discover_labs, notebook_parameters
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted([*REPO.glob("labs/*/*.ipynb"), *REPO.glob("templates/**/*.ipynb")])
+# the dashboard notebooks (labs/<id>/<id>.ipynb and the template), not exploration notebooks
 LABS = discover_labs(REPO / "labs")
 # the lab notebooks themselves (labs/<id>/<id>.ipynb and the template's), not the exploration
 # notebooks beside them (utforska.ipynb: long by design, see tests/test_learning.py)

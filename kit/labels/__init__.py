@@ -18,7 +18,15 @@ LANGUAGES = ("sv", "en")
 DEFAULT_LANG = "sv"
 
 #: the modules of this package that hold labels, one per area
-AREAS = ("common", "leadtimes", "plancheck", "learning", "innovation", "actionplan")
+AREAS = (
+    "common",
+    "leadtimes",
+    "plancheck",
+    "learning",
+    "innovation",
+    "actionplan",
+    "future_process",
+)
 
 
 def _collect() -> dict[str, dict[str, str]]:

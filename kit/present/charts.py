@@ -356,4 +356,111 @@ def radar_chart(
         Line2D([], [], color=COLOUR_MAIN, linestyle="-", linewidth=1.8, label=labels[1]),
     ]
     fig.legend(handles=handles, loc="upper right", ncols=2, fontsize=8.5, frameon=False)
+
+
+def distribution_compare_chart(
+    observed: Any,
+    simulated: Any,
+    *,
+    lang: str = DEFAULT_LANG,
+    bin_days: int = 7,
+    fmt: str | None = None,
+) -> Figure | bytes:
+    """Observed against simulated lead times (days) as shares per weekly bin: observed as bars,
+    simulated as a line (the future-process validation panel)."""
+    fig, (ax,) = _new_figure(1)
+    ax.set_title(t("future.chart.validation", lang), loc="left", fontsize=11, y=1.0)
+    obs = np.asarray(observed, dtype=float)
+    sim = np.asarray(simulated, dtype=float)
+    obs, sim = obs[np.isfinite(obs)], sim[np.isfinite(sim)]
+    if not len(obs) or not len(sim):
+        _empty(fig, ax, lang)
+        return _out(fig, fmt)
+    hi = float(np.percentile(np.concatenate([obs, sim]), 99)) + bin_days
+    edges = np.arange(0, hi + bin_days, bin_days)
+    co, _ = np.histogram(np.clip(obs, 0, edges[-1] - 1e-9), bins=edges)
+    cs, _ = np.histogram(np.clip(sim, 0, edges[-1] - 1e-9), bins=edges)
+    _bars(ax, edges[:-1], co / co.sum(), bin_days, "#9ecae1", edgecolors="white", linewidths=0.5)
+    ax.step(edges[:-1], cs / cs.sum(), where="post", color=COLOUR_MAIN, linewidth=2)
+    from matplotlib.patches import Patch
+
+    ax.legend(
+        handles=[
+            Patch(facecolor="#9ecae1", label=t("future.chart.observed", lang)),
+            ax.lines[0],
+        ],
+        labels=[t("future.chart.observed", lang), t("future.chart.simulated", lang)],
+        frameon=False,
+        fontsize=9,
+        loc="upper right",
+    )
+    ax.set_xlabel(t("chart.lead_time_days", lang))
+    ax.set_ylabel(t("future.chart.share", lang))
+    ax.yaxis.set_major_formatter(_percent_formatter(lang))
+    ax.set_xlim(0, edges[-1])
+    return _out(fig, fmt)
+
+
+def scenario_chart(
+    names: Sequence[str],
+    medians: Sequence[float],
+    lows: Sequence[float | None],
+    highs: Sequence[float | None],
+    *,
+    goal_days: float | None = None,
+    lang: str = DEFAULT_LANG,
+    fmt: str | None = None,
+) -> Figure | bytes:
+    """Median time to decision per scenario (first = baseline) as horizontal bars with 95 %
+    intervals, and the goal (baseline × 0.67) as a dashed line."""
+    n = len(names)
+    height = max(2.2, 0.55 * n + 1.0)
+    fig, (ax,) = _new_figure(1, height=height)
+    fig.subplots_adjust(left=2.6 / _WIDTH)
+    import textwrap
+
+    names = ["\n".join(textwrap.wrap(str(n), 30)) or str(n) for n in names]
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", color="#e5e5e5", linewidth=0.8)
+    ax.set_title(t("future.chart.scenarios", lang), loc="left", fontsize=11, y=1.0)
+    y = np.arange(n)[::-1]
+    med = np.array([np.nan if m is None else m for m in medians], dtype=float)
+    colours = [COLOUR_TARGET] + [
+        COLOUR_OK if goal_days is not None and m <= goal_days else COLOUR_MAIN for m in med[1:]
+    ]
+    ax.barh(y, med, color=colours, height=0.6)
+    lo = np.array([np.nan if v is None else v for v in lows], dtype=float)
+    hi = np.array([np.nan if v is None else v for v in highs], dtype=float)
+    ok = np.isfinite(lo) & np.isfinite(hi)
+    if ok.any():
+        ax.errorbar(
+            med[ok],
+            y[ok],
+            xerr=[med[ok] - lo[ok], hi[ok] - med[ok]],
+            fmt="none",
+            ecolor="black",
+            capsize=3,
+            linewidth=1,
+        )
+    for yi, m, h in zip(y, med, hi, strict=True):
+        if np.isfinite(m):
+            x = h if np.isfinite(h) else m
+            ax.text(x, yi, f"  {_number(m, lang)}", va="center", ha="left", fontsize=8)
+    if goal_days is not None:
+        ax.axvline(goal_days, color=COLOUR_OK, linestyle="--", linewidth=1.2)
+        ax.annotate(
+            t("future.chart.goal", lang),
+            (goal_days, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, -2),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=8,
+            color=COLOUR_OK,
+        )
+    ax.set_yticks(y)
+    ax.set_yticklabels(list(names), fontsize=9)
+    ax.set_xlabel(t("chart.lead_time_days", lang))
+    ax.set_xlim(0, float(np.nanmax(np.concatenate([med, hi[ok]]))) * 1.15 if n else 1)
     return _out(fig, fmt)

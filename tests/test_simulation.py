@@ -1,0 +1,351 @@
+"""The process simulation (kit.process.simulation): discovery on hand-made logs, engine
+determinism, scenarios, validation metrics, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kit.errors import DataError, UsageError
+from kit.process.simulation.discovery import END, discover, fit
+from kit.process.simulation.engine import simulate
+from kit.process.simulation.results import interval, run, verdict
+from kit.process.simulation.scenarios import (
+    apply,
+    combine,
+    load_scenarios,
+    parse_spec,
+)
+from kit.process.simulation.validation import validate
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _log(paths: list[list[tuple[str, float]]], start="2024-01-01 09:00", every_days=1.0):
+    """Events of cases following ``paths``: (activity, days after the case's arrival)."""
+    rows = []
+    t0 = pd.Timestamp(start)
+    for i, path in enumerate(paths):
+        arrival = t0 + pd.Timedelta(days=every_days * i)
+        for act, days in path:
+            rows.append((f"C{i:04d}", act, arrival + pd.Timedelta(days=days)))
+    return pd.DataFrame(rows, columns=["case_id", "activity", "timestamp"])
+
+
+def _generic(n=120):
+    """A non-permit log: A → B (3/4 of the cases) or A → C (1/4), then D; B loops once in every
+    third B case. Arrivals every day, so 120 cases cover four months."""
+    paths = []
+    for i in range(n):
+        if i % 4 == 3:
+            p = [("intake", 0), ("triage", 1), ("finish", 3)]
+        else:
+            p = [("intake", 0), ("review", 2)]
+            if i % 3 == 0:
+                p.append(("review", 4))
+            p.append(("finish", 6))
+        paths.append(p)
+    return _log(paths)
+
+
+def test_branching_probabilities_and_rework_loop_counted_by_hand():
+    m = discover(_generic())
+    a = m.code("intake")
+    nxt, p = m.branches[(-1, a)]
+    got = dict(zip([m.activities[x] for x in nxt], p, strict=True))
+    assert got == pytest.approx({"review": 90 / 120, "triage": 30 / 120})
+    # review cases: 90; every third of all cases (i % 3 == 0) that is not i % 4 == 3 loops
+    loops = sum(1 for i in range(120) if i % 4 != 3 and i % 3 == 0)
+    r = m.code("review")
+    nxt, p = m.branches[(-1, r)]
+    got = dict(zip([m.activities[x] if x != END else "END" for x in nxt], p, strict=True))
+    assert got["review"] == pytest.approx(loops / (90 + loops))
+    assert got["finish"] == pytest.approx(90 / (90 + loops))
+    assert m.branches[(-1, m.code("finish"))][0].tolist() == [END]
+    # single timestamps, no resource column: capacity estimated from throughput
+    assert m.capacity_source == "throughput" and m.capacity >= 1
+    assert m.case_types == ["all"] and not m.permit
+
+
+def test_fit_picks_a_family_for_gamma_data_and_keeps_zero_share():
+    rng = np.random.default_rng(3)
+    x = np.concatenate([rng.gamma(2.0, 5.0, 900), np.zeros(100)])
+    d = fit(x)
+    assert d.kind in {"gamma", "weibull_min", "lognorm"}
+    assert d.zero_share == pytest.approx(0.1)
+    s = d.sample(np.random.default_rng(1), 20000)
+    assert np.mean(s == 0) == pytest.approx(0.1, abs=0.01)
+    assert np.median(s[s > 0]) == pytest.approx(np.median(x[x > 0]), rel=0.08)
+
+
+def test_fit_falls_back_to_empirical_for_a_two_humped_distribution():
+    x = np.concatenate([np.full(200, 1.0), np.full(200, 30.0)]) + np.linspace(0, 0.5, 400)
+    d = fit(x)
+    assert d.kind == "empirical"
+    s = d.sample(np.random.default_rng(0), 5000)
+    assert np.mean(s < 5) == pytest.approx(0.5, abs=0.03)
+
+
+def test_too_small_or_too_short_logs_are_refused_with_a_clear_message():
+    with pytest.raises(DataError, match="at least 50"):
+        discover(_generic(40))
+    short = _log([[("a", 0), ("b", 1)]] * 80, every_days=0.5)  # 40 days
+    with pytest.raises(DataError, match="three months"):
+        discover(short)
+
+
+def test_engine_same_seed_same_log_and_different_seed_differs():
+    m = discover(_generic())
+    a = simulate(m, m.first_day, m.first_day + 60, seed=7).events()
+    b = simulate(m, m.first_day, m.first_day + 60, seed=7).events()
+    c = simulate(m, m.first_day, m.first_day + 60, seed=8).events()
+    pd.testing.assert_frame_equal(a, b)
+    assert not a.equals(c)
+    # every simulated case follows the graph: starts with intake, ends with finish
+    first = a.groupby("case_id")["activity"].first()
+    last = a.groupby("case_id")["activity"].last()
+    assert set(first) == {"intake"} and set(last) == {"finish"}
+    # weekends are off in the log (arrivals every day, but events on weekends too) → keep
+    assert len(a) > 100
+
+
+def test_events_snap_to_working_days():
+    # cases arrive Monday–Friday only, so the discovered calendar has weekends off
+    days = [d for d in pd.date_range("2024-01-01", periods=200) if d.weekday() < 5][:130]
+    rows = []
+    for i, d in enumerate(days):
+        rows += [
+            (f"C{i}", "in", d + pd.Timedelta(hours=9)),
+            (f"C{i}", "out", d + pd.Timedelta(hours=15)),
+        ]
+    m = discover(pd.DataFrame(rows, columns=["case_id", "activity", "timestamp"]))
+    assert m.calendar.workdays == (True, True, True, True, True, False, False)
+    ev = simulate(m, m.first_day, m.first_day + 90, seed=1).events()
+    assert (ev["timestamp"].dt.day_of_week < 5).all()
+
+
+def test_scenarios_parse_validate_and_refuse_bad_values():
+    known = load_scenarios()
+    assert {"e-service", "auto-plan-check", "fast-lane", "staffing", "digital-consultation"} <= set(
+        known
+    )
+    (sc,) = parse_spec("staffing=+2", known)
+    assert sc.value("handlers") == 2
+    parts = parse_spec("e-service+auto-plan-check", known)
+    assert [p.name for p in parts] == ["e-service", "auto-plan-check"]
+    with pytest.raises(UsageError, match=r"unknown scenario 'e-servise'; known: auto-plan-check"):
+        parse_spec("e-servise", known)
+    with pytest.raises(UsageError, match=r"outside the allowed range 0 … 1"):
+        parse_spec("e-service=1.5", known)
+    with pytest.raises(UsageError, match=r"factor must be above 0"):
+        parse_spec("shorten:review=0", known)
+    with pytest.raises(UsageError, match="no parameter 'speed'"):
+        parse_spec("e-service.speed=2", known)
+
+
+def test_generic_changes_on_a_non_permit_log():
+    m = discover(_generic())
+    known = load_scenarios()
+    removed = apply(m, combine(parse_spec("remove:triage", known)))
+    nxt, p = removed.branches[(-1, m.code("intake"))]
+    assert m.code("triage") not in nxt.tolist() and p.sum() == pytest.approx(1)
+    fewer = apply(m, combine(parse_spec("capacity=-1", known))) if m.capacity > 1 else None
+    if fewer is not None:
+        assert fewer.capacity == m.capacity - 1
+    with pytest.raises(UsageError, match=rf"allowed range is {1 - m.capacity:+d} or more"):
+        apply(m, combine(parse_spec(f"capacity=-{m.capacity}", known)))
+    # a permit prototype on a log without its activities names what is missing
+    with pytest.raises(
+        UsageError, match="needs activities this log does not have: received, complete"
+    ):
+        apply(m, combine(parse_spec("e-service", known)))
+    shorter = apply(m, combine(parse_spec("shorten:finish=0.5", known)))
+    d0 = m.delay(-1, m.code("review"), m.code("finish"))
+    d1 = shorter.delay(-1, m.code("review"), m.code("finish"))
+    assert d1.mean == pytest.approx(d0.mean * 0.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("scenarios: [1, 2]", "expected a mapping with the key 'scenarios'"),
+        ("scenarios:\n  x:\n    changes: []\n", "scenario 'x': key 'changes'"),
+        (
+            "scenarios:\n  x:\n    changes:\n      - shorten: {activity: a}\n",
+            "scenario 'x': key 'changes[1].shorten.factor': missing",
+        ),
+        (
+            "scenarios:\n  x:\n    changes:\n      - shorten: {activity: a, factor: $f}\n",
+            "refers to $f, which is not a parameter",
+        ),
+        (
+            "scenarios:\n  x:\n    parameters:\n      f: {default: 2, min: 0, max: 1}\n"
+            "    changes:\n      - shorten: {activity: a, factor: $f}\n",
+            "key 'parameters.f.default': 2 is outside",
+        ),
+        ("scenarios: {x: [\n", "not valid YAML"),
+    ],
+)
+def test_malformed_scenarios_file_names_file_scenario_and_key(tmp_path, text, message):
+    f = tmp_path / "mine.yml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(UsageError) as exc:
+        load_scenarios(f)
+    assert str(f) in str(exc.value) and message in str(exc.value)
+
+
+def test_lab_scenarios_file_is_the_builtin_one():
+    lab = (REPO / "labs" / "future-process" / "scenarios.yml").read_text(encoding="utf-8")
+    builtin = (REPO / "kit" / "process" / "simulation" / "scenarios.yml").read_text(
+        encoding="utf-8"
+    )
+    assert lab == builtin
+
+
+def test_interval_and_verdict_on_known_values():
+    mean, lo, hi = interval(np.array([0.30, 0.34, 0.38]))
+    # t(0.975, 2) = 4.3027; sd = 0.04; half = 4.3027 * 0.04 / sqrt(3)
+    assert mean == pytest.approx(0.34)
+    assert hi - mean == pytest.approx(4.302653 * 0.04 / np.sqrt(3), rel=1e-5)
+    assert verdict(lo, hi, mean) == "possible"
+    assert verdict(0.34, 0.40, 0.37) == "reached"
+    assert verdict(0.10, 0.20, 0.15) == "not_reached"
+
+
+def test_validation_on_a_stationary_log_is_close_and_counts_the_split():
+    # the same process all year: a model trained on 70 % must reproduce the other 30 %
+    rng = np.random.default_rng(5)
+    paths = [[("open", 0), ("work", float(rng.gamma(4, 2.5))), ("close", 0)] for _ in range(300)]
+    for p in paths:
+        p[2] = ("close", p[1][1] + float(rng.gamma(2, 1.0)))
+    log = _log(paths, every_days=0.5)
+    v = validate(log, replications=3)
+    assert v.train_cases == 210 and v.test_cases == 90
+    assert abs(v.median_rel_error) < 0.2
+    assert v.wasserstein_days < 3
+    d = v.to_dict()
+    assert {
+        "median_rel_error",
+        "p90_rel_error",
+        "wasserstein_days",
+        "train_cases",
+        "test_cases",
+    } <= set(d)
+
+
+def test_permit_scenarios_shorten_and_results_are_reproducible(linkoping_small):
+    events, cases = linkoping_small
+    m = discover(events, cases)
+    known = load_scenarios()
+    scs = [combine(parse_spec(s, known), s) for s in ("e-service", "staffing=+2")]
+    a = run(m, scs, replications=2, seed=3)
+    b = run(m, scs, replications=2, seed=3, jobs=2)
+    assert a.baseline == b.baseline and a.scenarios == b.scenarios  # jobs do not change results
+    assert a.scenarios["e-service"]["median_reduction"] > 0.05
+    assert a.baseline["share_within_limit"] is not None
+    assert a.baseline["fee_reduction_sek"] is not None
+
+
+@pytest.fixture(scope="module")
+def linkoping_small():
+    from kit.data.loaders import load_sample
+
+    s = load_sample("alingsas")
+    return s.events, s.cases
+
+
+def test_cli_json_shape_same_seed_same_bytes_and_log_out(tmp_path):
+    ev = REPO / "datasets" / "alingsas" / "events.csv"
+    cs = REPO / "datasets" / "alingsas" / "cases.csv"
+    out = tmp_path / "sim.csv"
+    cmd = [
+        sys.executable,
+        "-m",
+        "kit.cli",
+        "simulate",
+        str(ev),
+        "--cases",
+        str(cs),
+        "--json",
+        "--replications",
+        "2",
+        "--jobs",
+        "1",
+        "--seed",
+        "4",
+        "--scenario",
+        "e-service",
+        "--scenario",
+        "staffing=+2",
+        "--log-out",
+        str(out),
+    ]
+    r1 = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    r2 = subprocess.run(cmd[:-2], capture_output=True, text=True, check=True)
+    assert r1.stdout == r2.stdout
+    d = json.loads(r1.stdout)
+    assert {"median_days", "p90_days", "share_within_limit"} <= set(d["baseline"])
+    assert set(d["scenarios"]) == {"e-service", "staffing=+2"}
+    assert {"median_days", "median_reduction", "ci_low", "ci_high"} <= set(
+        d["scenarios"]["e-service"]
+    )
+    assert {
+        "median_rel_error",
+        "p90_rel_error",
+        "wasserstein_days",
+        "train_cases",
+        "test_cases",
+    } <= set(d["validation"])
+    assert d["observed"]["median_days"] > 0
+    # the simulated log is a canonical event log that testlab leadtime reads
+    lt = subprocess.run(
+        [sys.executable, "-m", "kit.cli", "leadtime", str(out), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(lt.stdout)["summary"]["n_cases"] > 50
+
+
+def test_cli_bad_input_one_line_exit_2(tmp_path):
+    ev = REPO / "datasets" / "alingsas" / "events.csv"
+    r = subprocess.run(
+        [sys.executable, "-m", "kit.cli", "simulate", str(ev), "--scenario", "nope"],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 2
+    assert (
+        "unknown scenario 'nope'; known: auto-plan-check, digital-consultation, e-service"
+        in r.stderr
+    )
+    assert "Traceback" not in r.stderr
+    small = tmp_path / "small.csv"
+    _generic(30).to_csv(small, index=False)
+    r = subprocess.run(
+        [sys.executable, "-m", "kit.cli", "simulate", str(small)], capture_output=True, text=True
+    )
+    assert r.returncode == 1 and "at least 50" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_dashboard_renders_both_languages_and_records_kpis(monkeypatch):
+    from kit.labs import kpi
+    from kit.present.views.future_process import FutureProcessDashboard
+
+    monkeypatch.setattr(kpi, "RECORDED", {})
+    d = FutureProcessDashboard("alingsas", "sv", replications=1)
+    html_sv = d.render_html()
+    assert "Kan vi lita på modellen?" in html_sv and "målet 33 %" in html_sv
+    assert {"baseline_median_days", "best_reduction_pct", "validation_median_error_pct"} <= set(
+        kpi.RECORDED
+    )
+    d.lang = "en"
+    html_en = d.render_html()
+    assert "Can we trust the model?" in html_en and "Kan vi lita" not in html_en
+    assert len(d.controls()) == 1 + sum(len(s.parameters) for s in d.known.values())
