@@ -356,6 +356,7 @@ def radar_chart(
         Line2D([], [], color=COLOUR_MAIN, linestyle="-", linewidth=1.8, label=labels[1]),
     ]
     fig.legend(handles=handles, loc="upper right", ncols=2, fontsize=8.5, frameon=False)
+    return _out(fig, fmt)
 
 
 def distribution_compare_chart(
