@@ -15,7 +15,7 @@ LANGUAGES = ("sv", "en")
 DEFAULT_LANG = "sv"
 
 #: the modules of this package that hold labels, one per area
-AREAS = ("common", "leadtimes", "plancheck")
+AREAS = ("common", "leadtimes", "plancheck", "runs")
 
 
 def _collect() -> dict[str, dict[str, str]]:
