@@ -72,7 +72,6 @@ def run(args) -> int:
         langs=langs,
     )
     for r in summary.results:
-        where = r.parameters.get("municipality", "-")
         mark = "ok    " if r.status == "ok" else "FAILED"
         print(f"{mark} {r.folder:<32} {r.duration_s:6.1f} s  {r.report or r.notebook or '-'}")
         if r.error:

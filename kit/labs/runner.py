@@ -293,10 +293,13 @@ def run_labs(
         stopped.set()
 
     bar = _progress(len(specs), progress)
-    batch_tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-"))
+    batch_tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=_temp_root()))
 
     def stage_of(key: str) -> Path:
-        return batch_tmp / hashlib.sha256(key.encode()).hexdigest()[:12]
+        # a folder per attempt: the kernel of a dead worker may still bind its sockets in
+        # the old one for a moment (it exits when it sees its worker gone)
+        digest = hashlib.sha256(key.encode()).hexdigest()[:8]
+        return batch_tmp / f"{digest}-{attempts.get(key, 0)}"
 
     def finish(result: RunResult) -> None:
         spec = by_key[result.folder]
@@ -312,8 +315,8 @@ def run_labs(
 
     def on_lost(key: str, args: tuple, reason: str) -> bool:
         attempts[key] = attempts.get(key, 0) + 1
-        shutil.rmtree(stage_of(key), ignore_errors=True)
         if attempts[key] < ATTEMPTS:
+            args[2] = str(stage_of(key))
             return True
         if not stopped.is_set():
             spec = by_key[key]
@@ -328,7 +331,7 @@ def run_labs(
     pool = WorkerPool(jobs, _run_task, _warm_up)
     try:
         ordered = _longest_first(specs, read_manifest(out_root))
-        tasks = [(s.key, (s, revision, str(stage_of(s.key)))) for s in ordered]
+        tasks = [(s.key, [s, revision, str(stage_of(s.key))]) for s in ordered]
         pool.run(tasks, on_result, on_lost, stopped.is_set)
     finally:
         pool.close()
@@ -373,9 +376,17 @@ def _atomic_copy(src: Path, dst: Path) -> None:
         raise
 
 
+def _temp_root() -> str:
+    """Where batch folders go: the temporary folder, unless its path is so long that the
+    kernels' IPC socket paths in it would pass the 107-byte limit of a Unix socket path."""
+    root = tempfile.gettempdir()
+    return root if len(root) <= 48 or not os.path.isdir("/tmp") else "/tmp"
+
+
 def _remove_stale_temp() -> None:
     """Remove ``testlab-run-<pid>-*`` folders of runs whose process is gone (killed -9)."""
-    for path in Path(tempfile.gettempdir()).glob(f"{TMP_PREFIX}*"):
+    roots = dict.fromkeys([tempfile.gettempdir(), _temp_root()])
+    for path in (p for root in roots for p in Path(root).glob(f"{TMP_PREFIX}*")):
         m = re.match(rf"{TMP_PREFIX}(\d+)-", path.name)
         if not m or not path.is_dir():
             continue
@@ -434,7 +445,7 @@ def _progress(total: int, enabled: bool):
 
 def execute(spec: RunSpec, revision: str = "unknown") -> RunResult:
     """Run one notebook in this process and move its files into place."""
-    with tempfile.TemporaryDirectory(prefix=f"{TMP_PREFIX}{os.getpid()}-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=_temp_root()) as tmp:
         result = execute_staged(spec, revision, Path(tmp) / "stage")
         commit(spec, result, Path(tmp) / "stage")
     return result
