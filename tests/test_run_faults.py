@@ -239,3 +239,45 @@ def test_parameter_sets_and_languages_get_folders_of_their_own_and_an_index(
     assert "Municipality" in english and "English" in english and "Kommun" not in english
     assert 'href="index.en.html"' in index and 'href="index.html"' in english
     assert not re.search(r"(src|href)=[\"']https?:", index + english)
+
+
+def test_a_missing_kernel_is_registered_on_first_use(toy_project, tmp_path):
+    # a fresh environment, as after a plain `pip install -e .`: this checkout's packages are
+    # importable but no `testlab` kernel is registered for its interpreter
+    import site
+    import venv
+
+    env_dir = tmp_path / "fresh"
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    ours = next(p for p in site.getsitepackages() if p.startswith(sys.prefix))
+    purelib = subprocess.check_output(
+        [
+            str(env_dir / "bin/python"),
+            "-c",
+            "import sysconfig; print(sysconfig.get_path('purelib'))",
+        ],
+        text=True,
+    ).strip()
+    Path(purelib, "testlab-checkout.pth").write_text(f"import site; site.addsitedir({ours!r})\n")
+    # nbconvert's templates are data files of the installed packages; no kernels come along
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "nbconvert").symlink_to(Path(sys.prefix, "share/jupyter/nbconvert"))
+    env = dict(
+        os.environ,
+        TESTLAB_ROOT=str(toy_project),
+        JUPYTER_DATA_DIR=str(tmp_path / "jd"),
+        JUPYTER_PATH=str(shared),
+    )
+    proc = subprocess.run(
+        [str(env_dir / "bin/python"), "-m", "kit.cli", "run", "toy", "-m", "umea", "-q"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    spec = env_dir / "share/jupyter/kernels/testlab/kernel.json"
+    assert f"registered the 'testlab' Jupyter kernel in {spec.parent}" in proc.stderr
+    assert json.loads(spec.read_text())["argv"][0] == str(env_dir / "bin/python")
+    assert (toy_project / "build/runs/toy/umea/toy.html").exists()

@@ -7,6 +7,7 @@ project's virtual environment and never pick up another Python on the machine.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -51,7 +52,8 @@ def kernel_registered() -> bool:
         spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
     except NoSuchKernel:
         return False
-    return Path(spec.argv[0]).resolve() == Path(sys.executable).resolve()
+    # not resolved: every virtual environment's python links to the same base interpreter
+    return os.path.abspath(spec.argv[0]) == os.path.abspath(sys.executable)
 
 
 def ensure_registered() -> Path | None:
