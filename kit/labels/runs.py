@@ -5,13 +5,13 @@ from __future__ import annotations
 LABELS: dict[str, dict[str, str]] = {
     "runs.title": {"sv": "Körningar och rapporter", "en": "Runs and reports"},
     "runs.intro": {
-        "sv": "Varje rad är en körning av en labb med `testlab run`; länken öppnar rapporten.",
-        "en": "Each row is one run of a lab with `testlab run`; the link opens its report.",
+        "sv": "Varje rad är en körning av en labb med testlab run; länken öppnar rapporten.",
+        "en": "Each row is one run of a lab with testlab run; the link opens its report.",
     },
     "runs.lab": {"sv": "Labb", "en": "Lab"},
     "runs.municipality": {"sv": "Kommun", "en": "Municipality"},
     "runs.language": {"sv": "Språk", "en": "Language"},
-    "runs.date": {"sv": "Datum", "en": "Date"},
+    "runs.date": {"sv": "Start (UTC)", "en": "Started (UTC)"},
     "runs.status": {"sv": "Status", "en": "Status"},
     "runs.report": {"sv": "Rapport", "en": "Report"},
     "runs.parameters": {"sv": "Parametrar", "en": "Parameters"},

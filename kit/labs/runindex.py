@@ -43,7 +43,7 @@ def _page(out_root: Path, entries: list[dict[str, Any]], lang: str, other: str, 
         key=lambda e: (
             e.get("lab", ""),
             str(e.get("parameters", {}).get("municipality", "")),
-            str(e.get("parameters", {}).get("lang", DEFAULT_LANG)),
+            str(e.get("parameters", {}).get("lang", DEFAULT_LANG)) != DEFAULT_LANG,
             e.get("folder", ""),
         ),
     ):
