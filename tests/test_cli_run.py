@@ -47,7 +47,11 @@ def test_run_writes_notebooks_reports_and_manifest_and_a_failure_does_not_stop_t
     ]
     assert errors and errors[0]["ename"] == "RuntimeError"
     # the report holds the output but no code and loads nothing from the network
-    html = (toy_project / "build/runs/toy/umea/toy.html").read_text(encoding="utf-8")
+    # non-default parameters: a folder of their own under the municipality's
+    assert runs["umea"]["folder"] == "toy/umea/fail_in-linkoping+n-5"
+    html = (toy_project / "build/runs/toy/umea/fail_in-linkoping+n-5/toy.html").read_text(
+        encoding="utf-8"
+    )
     assert "kommun umea n 5 ratio 0.5" in html
     assert "kit.record" not in html
     assert not re.search(r"<script[^>]+src=[\"']https?:", html)
@@ -82,9 +86,23 @@ def test_rerun_of_one_municipality_replaces_only_its_manifest_entry(toy_project)
         (["run", "-m", "stockholm"], "unknown municipality 'stockholm'"),
         (["run", "-m", "umea", "-p", "municipality", "umea"], "give the municipality with -m"),
         (["run", "--jobs", "0"], "--jobs must be at least 1"),
+        (["run", "--jobs", "-3"], "--jobs must be at least 1"),
+        (["run", "-p", "ratio", "0x10"], "parameter ratio expects float written in decimal"),
+        (["run", "-p", "n", "1_000"], "parameter n expects int written in decimal, got '1_000'"),
+        (["run", "-p", "n", "1:30"], "parameter n expects int written in decimal"),
+        (["run", "--lang", "sv,de"], "unknown language 'de'"),
+        (["run", "--lang", "en"], "lab toy has no lang parameter"),
+        (["run", "nope", "--jobs", "8"], "unknown lab 'nope'"),
     ],
 )
-def test_bad_requests_exit_2_with_one_line_and_run_nothing(toy_project, capsys, argv, message):
+def test_bad_requests_exit_2_with_one_line_and_run_nothing(
+    toy_project, capsys, monkeypatch, argv, message
+):
+    # the whole request is checked before any worker process starts
+    def no_process(self):
+        raise AssertionError("a worker process was started for a refused request")
+
+    monkeypatch.setattr("multiprocessing.context.SpawnProcess.start", no_process)
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err
@@ -118,12 +136,10 @@ def test_every_command_has_help(command, capsys):
 
 
 @pytest.mark.labs
-def test_a_worker_that_dies_is_a_failed_run_not_a_crash(toy_project, capsys):
-    # the notebook kills its own worker's kernel *and* worker: os._exit in the kernel only ends
-    # the kernel, so the lab asks the kernel to kill its parent (the worker process)
+def test_a_worker_that_dies_twice_fails_only_its_own_run(toy_project, capsys):
+    # the notebook kills its own worker (the kernel's parent) in one municipality: that run is
+    # retried once on a fresh worker, dies again and fails; the others are not affected
     nb = toy_project / "labs/toy/toy.ipynb"
-    import nbformat
-
     doc = nbformat.read(nb, as_version=4)
     doc.cells[2].source = (
         "import os, signal\n"
@@ -135,5 +151,18 @@ def test_a_worker_that_dies_is_a_failed_run_not_a_crash(toy_project, capsys):
     assert code == 1
     runs = {r["parameters"]["municipality"]: r for r in _manifest(toy_project)}
     assert runs["umea"]["status"] == "failed"
-    assert "worker process lost" in runs["umea"]["error"]
-    assert "testlab run: failed runs:" in capsys.readouterr().err
+    assert runs["umea"]["error"] == "worker process lost (killed by SIGKILL), 2 times"
+    assert runs["umea"]["attempts"] == 2 and runs["umea"]["report"] is None
+    assert not (toy_project / "build/runs/toy/umea/fail_in-umea/toy.html").exists()
+    for place in ("alingsas", "linkoping"):
+        assert runs[place]["status"] == "ok" and runs[place]["attempts"] == 1
+        assert (toy_project / f"build/runs/toy/{place}/fail_in-umea/toy.html").exists()
+    assert "testlab run: failed runs: toy/umea/fail_in-umea" in capsys.readouterr().err
+
+
+def test_jobs_is_capped_at_the_number_of_runs_and_cores(toy_project, capsys):
+    assert main(["run", "-m", "umea", "--jobs", "8", "-q"]) == 0
+    err = capsys.readouterr().err
+    assert "testlab run: --jobs 8 lowered to 1 (1 run, " in err
+    assert main(["run", "-m", "umea", "--jobs", "1", "-q"]) == 0
+    assert "lowered" not in capsys.readouterr().err

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import nbformat
+import pytest
 
 from kit.labs.site import IMAGES_ONLY, SHARE, TEMPLATE, publish, set_default_lang, voila_command
 
@@ -82,3 +91,86 @@ def test_published_templates_load_nothing_from_the_network(toy_project):
     for path in (p for p in folder.rglob("*") if p.is_file()):  # the learning pages too
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"<(link|script)[^>]+(href|src)=[\"']https?://", text), path.name
+
+
+def test_voila_never_moves_to_another_port(tmp_path):
+    assert "--Voila.port_retries=0" in voila_command(tmp_path, 9999)[0]
+
+
+@pytest.mark.timeout(120)
+def test_serve_refuses_a_busy_port_with_one_line(toy_project, capsys):
+    from kit.cli import main
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["serve", "--port", str(port), "--no-preheat"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"testlab serve: port {port} on 127.0.0.1 is busy; stop what listens there or "
+        "choose another with --port\n"
+    )
+    assert not (toy_project / "build").exists()
+
+
+def _children(pid: int) -> list[int]:
+    from kit.labs.pool import child_pids
+
+    found, todo = [], [pid]
+    while todo:
+        for child in child_pids(todo.pop()):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.labs
+@pytest.mark.timeout(300)
+def test_sigterm_stops_voila_and_its_kernels_and_frees_the_port(toy_project):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, TESTLAB_ROOT=str(toy_project))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kit.cli", "serve", "--port", str(port), "--no-preheat"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert f"http://127.0.0.1:{port}/" in proc.stdout.readline()
+        deadline = time.monotonic() + 180
+        while True:  # the index answers, then a dashboard (which starts a kernel)
+            try:
+                url = f"http://127.0.0.1:{port}/voila/render/toy.ipynb"
+                with urllib.request.urlopen(url, timeout=60) as resp:
+                    assert resp.status == 200
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "Voilà did not answer"
+                time.sleep(0.5)
+        started = _children(proc.pid)
+        names = [Path(f"/proc/{p}/cmdline").read_bytes() for p in started]
+        assert any(b"voila" in n for n in names) and any(b"ipykernel" in n for n in names)
+        proc.send_signal(signal.SIGTERM)  # how systemd and docker stop a service
+        assert proc.wait(timeout=60) == 0
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in started) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [p for p in started if _alive(p)] == []
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", port))  # the port is free again
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for p in _children(proc.pid):
+            os.kill(p, signal.SIGKILL)

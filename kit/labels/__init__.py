@@ -26,6 +26,7 @@ AREAS = (
     "innovation",
     "actionplan",
     "future_process",
+    "runs",
 )
 
 

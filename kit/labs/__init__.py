@@ -1,7 +1,8 @@
 """Labs as folders and how they are run and served (labs).
 
 What lives here: lab discovery, ``lab.yml`` and notebook parameters (:mod:`.folders`), the
-Papermill runner with reports and manifest (:mod:`.runner`), the Voilà site (:mod:`.site`),
+Papermill runner with reports and manifest (:mod:`.runner`, its worker processes in
+:mod:`.pool`, the index page of the runs in :mod:`.runindex`), the Voilà site (:mod:`.site`),
 registration of the ``testlab`` Jupyter kernel (:mod:`.kernel`), scaffolding of new labs
 (:mod:`.scaffold`) and KPI recording from notebooks (:mod:`.kpi`).
 

@@ -240,6 +240,7 @@ def voila_command(
         "voila",
         str(site),
         f"--port={port}",
+        "--Voila.port_retries=0",  # a busy port is an error, never a quiet move to port + 1
         "--Voila.ip=127.0.0.1",
         "--no-browser",
         f"--template={TEMPLATE}",
@@ -262,19 +263,101 @@ def voila_command(
     return cmd, env
 
 
+def check_port(port: int, host: str = "127.0.0.1") -> None:
+    """Raise UsageError (exit 2) naming the port when something already listens on it."""
+    import errno
+    import socket
+
+    from kit.errors import UsageError
+
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UsageError(
+                    f"port {port} on {host} is busy; stop what listens there or choose "
+                    "another with --port"
+                ) from None
+            raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def start_voila(cmd: list[str], env: dict[str, str], **popen: object) -> subprocess.Popen:
+    """Voilà in a session (process group) of its own, so stopping it reaches only it."""
+    return subprocess.Popen(cmd, env=env, start_new_session=True, **popen)
+
+
+def stop_voila(proc: subprocess.Popen, timeout: float = 15.0) -> None:
+    """Stop Voilà and every kernel it started.
+
+    SIGTERM lets Voilà shut its kernels down itself; whatever is left after ``timeout``
+    (Voilà, or a kernel in its own session) is killed.
+    """
+    import signal
+
+    from kit.labs.pool import child_pids
+
+    if proc.poll() is not None:
+        return
+    kernels = child_pids(proc.pid)  # kernels sit in sessions of their own: note them first
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+    for pid in kernels:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
 def serve(
     port: int = 8866, site: Path | None = None, *, lang: str = "sv", preheat: bool = True
 ) -> int:
-    """Publish the labs and run Voilà in the foreground until interrupted."""
+    """Publish the labs and run Voilà in the foreground until Ctrl-C or SIGTERM.
+
+    Refuses a busy port (UsageError, exit 2). On SIGINT or SIGTERM, Voilà and its kernels
+    are stopped before this returns.
+    """
+    import signal
+    import threading
+
+    from kit.labs.kernel import ensure_registered
+
+    check_port(port)
+    ensure_registered()
     site = (site or build_dir() / "site").resolve()
     boards = publish(site)
     set_default_lang(site, lang)
     cmd, env = voila_command(site, port, preheat=preheat)
-    print(f"Dashboards ({len(boards)}): http://127.0.0.1:{port}/   (Ctrl+C stops)", flush=True)
+    stopped = threading.Event()
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = {}
+    if in_main:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, lambda *_: stopped.set())
+    proc = start_voila(cmd, env)
     try:
-        return subprocess.call(cmd, env=env)
-    except KeyboardInterrupt:
+        print(f"Dashboards ({len(boards)}): http://127.0.0.1:{port}/   (Ctrl+C stops)", flush=True)
+        while not stopped.is_set():
+            try:
+                code = proc.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                continue
+            return code  # Voilà ended by itself (e.g. it could not take the port after all)
         return 0
+    finally:
+        stop_voila(proc)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 class VoilaServer:
@@ -303,7 +386,7 @@ class VoilaServer:
         publish(self.site)
         cmd, env = voila_command(self.site, self.port, preheat=self.preheat)
         self._log = open(self.log, "w", encoding="utf-8")  # noqa: SIM115 - closed in __exit__
-        self.proc = subprocess.Popen(cmd, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = start_voila(cmd, env, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -336,13 +419,8 @@ class VoilaServer:
             time.sleep(0.5)
 
     def __exit__(self, *exc: object) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        if self.proc:
+            stop_voila(self.proc, timeout=20)
         if getattr(self, "_log", None):
             self._log.close()
 
