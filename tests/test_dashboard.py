@@ -165,3 +165,24 @@ def test_chart_download_takes_the_shown_image_and_does_not_carry_it_twice():
     assert "querySelector(&#x27;img&#x27;).src" in link and "outerHTML" in link
     assert "base64" not in link
     assert ">Download the chart (PNG)<" in link
+
+
+@pytest.mark.parametrize(
+    "module, cls",
+    [
+        ("leadtimes", "LeadTimeDashboard"),
+        ("plancheck", "PlanCheckDashboard"),
+        ("innovation", "InnovationDashboard"),
+        ("future_process", "FutureProcessDashboard"),
+        ("actionplan", "ActionPlanDashboard"),
+    ],
+)
+def test_every_dashboard_names_its_data_source(module, cls, monkeypatch):
+    """The frame of every lab's dashboard says where its data comes from (issue 14)."""
+    import importlib
+
+    monkeypatch.delenv(BATCH_ENV, raising=False)
+    view = getattr(importlib.import_module(f"kit.present.views.{module}"), cls)
+    for lang, word in (("sv", "Källa: "), ("en", "Source: ")):
+        frame = view("umea", lang).frame_html()
+        assert word in frame and 'class="testlab-source"' in frame

@@ -162,4 +162,8 @@ LABELS: dict[str, dict[str, str]] = {
         "sv": "Innovationsförmåga",
         "en": "Innovation capability",
     },
+    "actionplan.source": {
+        "sv": "handlingsplanen datasets/{municipality}/handlingsplan.yml och resultatjournalen",
+        "en": "the action plan datasets/{municipality}/handlingsplan.yml and the results journal",
+    },
 }

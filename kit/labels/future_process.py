@@ -106,4 +106,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "future.source.resource": {"sv": "ur resurskolumnen", "en": "from the resource column"},
     "future.source.throughput": {"sv": "skattat ur genomflödet", "en": "estimated from throughput"},
+    "future.source_sample": {
+        "sv": "syntetiska exempeldata, {path} (modellen upptäckt ur händelseloggen)",
+        "en": "synthetic sample data, {path} (model discovered from the event log)",
+    },
 }

@@ -179,4 +179,9 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "The respondent's id in the survey tool (pseudonymised)|Municipality|before/after or a date|Role, e.g. ledning, medarbetare, innovationsteam",
     },
     "innovation.yes": {"sv": "ja", "en": "yes"},
+    "innovation.source_sample": {
+        "sv": "syntetiska enkätsvar, datasets/*/survey.csv",
+        "en": "synthetic survey answers, datasets/*/survey.csv",
+    },
+    "innovation.source_own": {"sv": "egen svarsfil", "en": "own answer file"},
 }

@@ -269,6 +269,12 @@ class ActionPlanDashboard(Dashboard):
                 if old is None or p.when > old.when:
                     self._latest[key] = p
 
+    def data_info(self) -> tuple[str, str]:
+        """The date of the newest measurement behind a goal's status, and the sources."""
+        dates = [s.value_date for s in self.statuses() if s.value_date is not None]
+        as_of = max(dates).isoformat() if dates else ""
+        return as_of, self.t("actionplan.source", municipality=self.municipality)
+
     def statuses(self, municipality: str | None = None) -> list:
         """:class:`kit.journal.actionplan.GoalStatus` of every goal of the plan, on ``today``."""
         from kit.journal.actionplan import goal_status

@@ -78,6 +78,10 @@ class FutureProcessDashboard(Dashboard):
         self._widgets: dict[str, Any] = {}
         self._recorded = False
 
+    def data_info(self) -> tuple[str, str]:
+        """The bundled sample the model is discovered from (no date of its own on the page)."""
+        return "", self.t("future.source_sample", path=f"datasets/{self.municipality}")
+
     # -- computing -------------------------------------------------------------------------
     def base(self) -> dict[str, Any]:
         """Model, validation, baseline run and the applicable scenarios of the municipality."""

@@ -89,6 +89,10 @@ class InnovationDashboard(Dashboard):
     def synthetic(self) -> bool:
         return self._answers_source is None
 
+    def data_info(self) -> tuple[str, str]:
+        """Where the answers come from: the bundled synthetic sample or a team's own file."""
+        return "", self.t("innovation.source_sample" if self.synthetic else "innovation.source_own")
+
     def result(self):
         """The analysis of every municipality and all together (computed once)."""
         if self._result is None:
