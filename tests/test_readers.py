@@ -128,3 +128,30 @@ def test_xlsx_malformed_sheet_xml_is_a_located_data_error():
     with pytest.raises(DataError, match="the sheet is malformed") as info:
         read_table(path)
     assert str(info.value).startswith(f"{path}: not a readable .xlsx workbook")
+
+
+def test_read_yaml_names_file_and_line_and_stays_safe(tmp_path):
+    import yaml
+
+    from kit.data.readers import read_yaml
+
+    good = tmp_path / "ok.yml"
+    good.write_text("a: 1\nb: [x, y]\n", encoding="utf-8")
+    assert read_yaml(good, "test file") == {"a": 1, "b": ["x", "y"]}
+    with pytest.raises(DataError, match="test file not found"):
+        read_yaml(tmp_path / "nope.yml", "test file")
+    latin = tmp_path / "latin.yml"
+    latin.write_bytes("namn: G\xe4vle\n".encode("latin-1"))
+    with pytest.raises(DataError, match="not UTF-8"):
+        read_yaml(latin, "test file")
+    bad = tmp_path / "bad.yml"
+    bad.write_text("a: 1\nb: [x, y\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        read_yaml(bad, "test file")
+    assert err.value.row == 3 and "not valid YAML" in str(err.value)
+    evil = tmp_path / "evil.yml"
+    evil.write_text("!!python/object/apply:os.system ['true']\n", encoding="utf-8")
+    with pytest.raises(DataError, match="not valid YAML"):
+        read_yaml(evil, "test file")
+    with pytest.raises(TypeError):
+        read_yaml(good, "test file", loader=yaml.UnsafeLoader)

@@ -152,27 +152,13 @@ def _str_dict(
 
 def load_mapping(path: str | Path | Mapping) -> Mapping:
     """Read and check a mapping YAML file. Raises :class:`DataError` naming the bad key."""
-    import yaml
+    from kit.data.readers import read_yaml
 
     if isinstance(path, Mapping):
         return path
     p = Path(path)
     file = str(p)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError("mapping file not found", file=file) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read mapping file ({exc})", file=file) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(
-            f"not valid YAML ({getattr(exc, 'problem', None) or exc})",
-            file=file,
-            row=mark.line + 1 if mark else None,
-        ) from None
+    data = read_yaml(p, "mapping file")
     if not isinstance(data, dict):
         raise DataError(
             "a mapping file must be a YAML mapping with 'events' and/or 'cases'", file=file

@@ -334,3 +334,36 @@ def _sheet_frame(wb, sheet: str | None, file: str) -> pd.DataFrame:
             "no data rows; expected at least one row after the header", file=file, row=1
         )
     return pd.DataFrame(data, columns=names, dtype="str")
+
+
+def read_yaml(path: str | Path, what: str, *, loader: type | None = None) -> object:
+    """Parse the YAML file ``path`` (mapping files, questionnaires, action plans).
+
+    A missing file, one that is not UTF-8 text, or invalid YAML raises :class:`DataError`
+    naming the file (and the line, for YAML errors); ``what`` names the file in the message
+    ("mapping file not found"). ``loader``: a subclass of ``yaml.SafeLoader`` (e.g. one that
+    keeps line numbers); never an unsafe loader.
+    """
+    import yaml
+
+    loader = loader or yaml.SafeLoader
+    if not issubclass(loader, yaml.SafeLoader):
+        raise TypeError("read_yaml takes only yaml.SafeLoader and its subclasses")
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{what} not found", file=file) from None
+    except UnicodeDecodeError:
+        raise DataError(f"{what} is not UTF-8 text", file=file) from None
+    except OSError as exc:
+        raise DataError(f"cannot read {what} ({exc.strerror or exc})", file=file) from None
+    try:
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader (checked above)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(
+            f"not valid YAML ({getattr(exc, 'problem', None) or 'syntax error'})",
+            file=file,
+            row=mark.line + 1 if mark else None,
+        ) from None

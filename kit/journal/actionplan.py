@@ -287,19 +287,9 @@ def check_plan(
 def _parse(
     path: Path, catalogue: Mapping[str, Mapping[str, Any]], municipality: str | None
 ) -> tuple[ActionPlan | None, list[tuple[int, str]]]:
-    try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (safe subclass)
-    except FileNotFoundError:
-        raise DataError("no action plan here (handlingsplan.yml)", file=str(path)) from None
-    except UnicodeDecodeError:
-        raise DataError("not UTF-8 text", file=str(path)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(
-            f"not valid YAML ({getattr(exc, 'problem', None) or 'syntax error'})",
-            file=str(path),
-            row=mark.line + 1 if mark else None,
-        ) from None
+    from kit.data.readers import read_yaml
+
+    doc = read_yaml(path, "action plan (handlingsplan.yml)", loader=_Loader)
     p = _Problems(str(path))
     if not isinstance(doc, dict):
         p.add(1, None, "expected a mapping with municipality, title, adopted, review_dates, goals")

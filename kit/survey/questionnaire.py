@@ -138,22 +138,11 @@ def read_questionnaire(path: str | Path | None = None) -> Questionnaire:
     Raises :class:`kit.errors.DataError` naming the file and the place in it
     (``dimensions[2].items[1].en``) of the first problem.
     """
-    import yaml
+    from kit.data.readers import read_yaml
 
     p = Path(path) if path is not None else default_path()
     file = str(p)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError("questionnaire file not found", file=file) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read the questionnaire ({exc})", file=file) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise DataError("not valid YAML", file=file, row=row) from None
+    data = read_yaml(p, "questionnaire file")
     return parse_questionnaire(data, file)
 
 
