@@ -63,6 +63,10 @@ _API: dict[str, str] = {
     # runs and labels
     "record": "kit.labs.kpi",
     "open_journal": "kit.journal.store",
+    # simulation (future-process lab)
+    "discover": "kit.process.simulation.discovery",
+    "load_scenarios": "kit.process.simulation.scenarios",
+    "study": "kit.process.simulation",
     "read_action_plan": "kit.journal.actionplan",
     "goal_status": "kit.journal.actionplan",
     "kpi_catalogue": "kit.present.views.actionplan",

@@ -162,13 +162,19 @@ WRONG_NUMBER = {
 _QUOTED = re.compile(r"“[^”]*”|”[^”]*”|'[^']*'")
 
 
-def _page_text(page) -> str:
+def _page_text(page, lang: str) -> str:
     """The dashboard's visible text and its map frames' text, without the language switch
     (it names the other language on purpose) and without quoted regulation wording."""
     own = page.evaluate(
-        "() => { const o = document.querySelector('.testlab-output').cloneNode(true);"
-        " o.querySelectorAll('.testlab-lang, iframe, style').forEach(e => e.remove());"
-        " return o.innerText; }"
+        "(lang) => { const o = document.querySelector('.testlab-output').cloneNode(true);"
+        " o.querySelectorAll('.testlab-lang, iframe, style, script').forEach(e => e.remove());"
+        # text marked as quoted in another language (an action plan's own Swedish wording)
+        " o.querySelectorAll('[lang]').forEach(e => { if (e.lang !== lang) e.remove(); });"
+        # innerText of a detached node is its bare textContent (table cells run together:
+        # "2,95" "3,46" → "2,953,46"); laid out off-screen it keeps cell and line breaks
+        " o.style.cssText = 'position:absolute;left:-20000px;top:0;width:1200px';"
+        " document.body.appendChild(o); const text = o.innerText; o.remove(); return text; }",
+        lang,
     )
     frames = [f.locator("body").inner_text() for f in page.frames[1:] if f.url == "about:srcdoc"]
     filters = " ".join(page.locator(".testlab-filter").all_inner_texts())
@@ -177,7 +183,7 @@ def _page_text(page) -> str:
 
 def _assert_one_language(page, lang: str) -> None:
     other = "en" if lang == "sv" else "sv"
-    text = _page_text(page)
+    text = _page_text(page, lang)
     strays = [w for w in WORDS[other] if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
     assert strays == [], f"{other} words on a {lang} page: {strays}"
     wrong = sorted({m.group(0) for m in WRONG_NUMBER[lang].finditer(text)})

@@ -183,9 +183,17 @@ def test_ctrl_c_stops_at_once_and_replaces_nothing_the_manifest_does_not_describ
     on_disk = {
         str(p)
         for p in (sleepy / "build/runs").rglob("*")
-        if p.is_file() and p.name not in ("manifest.json", "index.html", "index.en.html")
+        if p.is_file()
+        and p.name not in ("manifest.json", "index.html", "index.en.html")
+        and not p.name.startswith("journal.sqlite")
     }
     assert on_disk == named
+    # the journal took the finished runs only: the interrupted one left no row
+    from kit.journal.store import open_journal
+
+    with open_journal(sleepy / "build/runs", create=False) as journal:
+        per_place = {m: len(journal.query(municipality=m)) for m in runs}
+    assert per_place == {"alingsas": 2, "linkoping": 1, "umea": 2}
     assert _all_gone(everything) == []
     assert list((sleepy / "tmp").glob("testlab-run-*")) == []
 

@@ -166,4 +166,8 @@ LABELS: dict[str, dict[str, str]] = {
         "sv": "handlingsplanen datasets/{municipality}/handlingsplan.yml och resultatjournalen",
         "en": "the action plan datasets/{municipality}/handlingsplan.yml and the results journal",
     },
+    "actionplan.quoted": {
+        "sv": "Mål, åtgärder, ansvariga och framgångsfaktorer citeras ur kommunens handlingsplan.",
+        "en": "Goals, actions, owners and success factors are quoted from the municipality's action plan, which is in Swedish.",
+    },
 }

@@ -372,7 +372,7 @@ class ActionPlanDashboard(Dashboard):
     def _header_html(self, plan) -> str:
         nxt = plan.next_review(self.today)
         lines = [
-            f"<p><b>{_e(plan.title)}</b></p>",
+            f"<p><b>{self._q(plan.title)}</b></p>",
             f'<p class="testlab-note">{_e(self.t("actionplan.as_of", today=self.today.isoformat(), next=nxt.isoformat() if nxt else self.t("actionplan.none")))}</p>',
         ]
         sample = self.t("actionplan.sources_sample") if self.sample_history else ""
@@ -392,6 +392,8 @@ class ActionPlanDashboard(Dashboard):
             lines.append(f'<p class="ap-late">{_e(err)}</p>')
         if plan.synthetic:
             lines.append(f'<p class="testlab-note">{_e(self.t("actionplan.synthetic_plan"))}</p>')
+        if self.lang != "sv":
+            lines.append(f'<p class="testlab-note">{_e(self.t("actionplan.quoted"))}</p>')
         return "".join(lines)
 
     def _cards_html(self, plan, statuses) -> str:
@@ -440,7 +442,7 @@ class ActionPlanDashboard(Dashboard):
             fmt = lambda v, u=g.unit: format_value(v, u, self.lang)  # noqa: E731
             extra = self.t("actionplan.reached") if s.reached else ""
             lines = [
-                f"<b>{_e(g.id)}. {_e(g.text)}</b> {self._badge(s.status, extra)}",
+                f"<b>{_e(g.id)}. {self._q(g.text)}</b> {self._badge(s.status, extra)}",
                 '<div class="ap-sub">'
                 + _e(
                     self.t(
@@ -480,8 +482,8 @@ class ActionPlanDashboard(Dashboard):
                     else ""
                 )
                 sub.append(
-                    f"<li>{_e(a.text)} – <i>{_e(self.t(f'actionplan.action.{a.status}'))}</i>{tag}"
-                    f' <span class="ap-sub">({_e(self.t("actionplan.action_line", owner=a.owner, due=a.due.isoformat()))})</span></li>'
+                    f"<li>{self._q(a.text)} – <i>{_e(self.t(f'actionplan.action.{a.status}'))}</i>{tag}"
+                    f' <span class="ap-sub">({self.t("actionplan.action_line", owner=self._q(a.owner), due=_e(a.due.isoformat()))})</span></li>'
                 )
             sub_html = f"<ul>{''.join(sub)}</ul>" if sub else ""
             goals.append(
@@ -489,8 +491,16 @@ class ActionPlanDashboard(Dashboard):
             )
         return "".join(items) + f'<ul class="ap-tree">{"".join(goals)}</ul>'
 
+    def _q(self, text: str) -> str:
+        """A text quoted from the municipality's own action plan (written in Swedish): on an
+        English page it is marked ``lang="sv"``, so screen readers and the page's language
+        check know it is a quotation, and the page says so once."""
+        if self.lang == "sv":
+            return _e(text)
+        return f'<span lang="sv" class="ap-quoted">{_e(text)}</span>'
+
     def _factors_html(self, factors) -> str:
-        lis = "".join(f"<li>{_e(f)}</li>" for f in factors)
+        lis = "".join(f"<li>{self._q(f)}</li>" for f in factors)
         return (
             f'<div class="ap-sub">{_e(self.t("actionplan.success_factors"))}:<ul>{lis}</ul></div>'
         )
@@ -503,7 +513,7 @@ class ActionPlanDashboard(Dashboard):
         rows = []
         for g, a in late:
             rows.append(
-                f"<tr><td>{_e(g.id)}</td><td>{_e(a.text)}</td><td>{_e(a.owner)}</td>"
+                f"<tr><td>{_e(g.id)}</td><td>{self._q(a.text)}</td><td>{self._q(a.owner)}</td>"
                 f"<td>{a.due.isoformat()}</td><td class='num'>{number((self.today - a.due).days, self.lang)}</td>"
                 f"<td>{_e(self.t(f'actionplan.action.{a.status}'))}</td></tr>"
             )
