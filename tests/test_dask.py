@@ -171,8 +171,42 @@ def test_workers_without_the_kit_or_another_version_are_named():
 
 
 def test_a_local_cluster_of_two_workers(toy_project, capsys):
-    assert main(["run", "toy", "--scheduler", "local:2", "-q"]) == 0
+    assert main(["run", "toy", "-m", "umea", "-m", "alingsas", "--scheduler", "local:2", "-q"]) == 0
     out = toy_project / "build" / "runs"
     got = _kpis(out)
     assert len(got) >= 2 and all(status == "ok" for status, _ in got.values())
     assert all((out / folder / "toy.html").exists() for folder in got)
+
+
+def test_a_simulation_sweep_on_the_cluster_equals_a_local_one(scheduler, capsys):
+    root = Path(__file__).resolve().parents[1] / "datasets" / "alingsas"
+    args = ["simulate", str(root / "events.csv"), "--cases", str(root / "cases.csv"), "--json"]
+    args += ["--replications", "2", "--seed", "3", "--sweep", "staffing=0..1"]
+    capsys.readouterr()
+    assert main([*args, "--jobs", "1"]) == 0
+    local = capsys.readouterr().out
+    assert main([*args, "--scheduler", scheduler]) == 0
+    remote = capsys.readouterr().out
+    assert remote == local
+    assert list(json.loads(remote)["scenarios"]) == ["staffing=0", "staffing=1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("staffing=0..2", ["staffing=0", "staffing=1", "staffing=2"]),
+        ("staffing.handlers=-1..0", ["staffing.handlers=-1", "staffing.handlers=0"]),
+        ("capacity=3..3", ["capacity=3"]),
+    ],
+)
+def test_sweep_values(text, want):
+    from kit.cli.simulate import sweep_specs
+
+    assert sweep_specs(text) == want
+
+
+@pytest.mark.parametrize("text", ["staffing=4..0", "staffing=0-4", "staffing=a..b", "=1..2"])
+def test_a_bad_sweep_is_exit_2(text, capsys):
+    events = Path(__file__).resolve().parents[1] / "datasets" / "alingsas" / "events.csv"
+    assert main(["simulate", str(events), "--sweep", text]) == 2
+    assert "--sweep" in capsys.readouterr().err
