@@ -107,12 +107,12 @@ def _journal(out: Path) -> list[tuple]:
 
 def test_two_labs_on_a_real_cluster_equal_a_local_run(scheduler, tmp_path, capsys):
     local, remote = tmp_path / "local", tmp_path / "dask"
-    labs = ["lead-times", "plan-check", "-m", "umea", "-q"]
+    labs = ["lead-times", "plan-check", "-m", "alingsas", "-q"]
     assert main(["run", *labs, "--jobs", "2", "--out", str(local)]) == 0
     assert main(["run", *labs, "--scheduler", scheduler, "--out", str(remote)]) == 0
     for lab in ("lead-times", "plan-check"):
         for name in (f"{lab}.html", f"{lab}.ipynb"):
-            assert (remote / lab / "umea" / name).stat().st_size > 1000
+            assert (remote / lab / "alingsas" / name).stat().st_size > 1000
     assert (remote / "index.html").exists()
     got, want = _kpis(remote), _kpis(local)
     assert got == want and len(got) == 2

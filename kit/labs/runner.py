@@ -35,7 +35,7 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -460,11 +460,18 @@ def _on_project(path: str, client_root: str) -> str:
 def run_on_worker(spec, revision: str, client_root: str) -> tuple[Any, dict[str, bytes]]:
     """On a worker: run one notebook into a private temporary folder; return the result
     record and the bytes of the files it wrote (notebook, report)."""
-    from dataclasses import replace
-
     from kit.labs.kernel import ensure_registered
 
     ensure_registered()
+    with _ONE_RUN_AT_A_TIME:  # execute_staged sets environment variables for its kernel
+        return _run_here(spec, revision, client_root)
+
+
+#: a Dask worker with several threads runs its notebooks one after the other
+_ONE_RUN_AT_A_TIME = threading.Lock()
+
+
+def _run_here(spec: RunSpec, revision: str, client_root: str) -> tuple[Any, dict[str, bytes]]:
     local = replace(
         spec,
         notebook=_on_project(spec.notebook, client_root),
