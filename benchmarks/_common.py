@@ -23,9 +23,23 @@ def machine() -> str:
     return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def write_result(name: str, title: str, lines: list[str]) -> Path:
-    """Print the Markdown section and keep it in build/bench/<name>.md for docs/benchmarks.md."""
+def write_result(
+    name: str, title: str, lines: list[str], rows: list[dict[str, str]] | None = None
+) -> Path:
+    """Print the Markdown section and keep it in build/bench/<name>.md for docs/benchmarks.md.
+
+    ``rows``: one dict per comparison for the single table ``benchmarks/RESULTS.md``
+    (``comparison``, ``measured``, optionally ``against`` and ``goal``), kept in
+    build/bench/<name>.rows.json.
+    """
     OUT.mkdir(parents=True, exist_ok=True)
+    if rows is not None:
+        import json
+
+        (OUT / f"{name}.rows.json").write_text(
+            json.dumps({"title": title, "rows": rows}, ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
     text = f"## {title}\n\n" + "\n".join(lines) + f"\n\n_Machine: {machine()}._\n"
     path = OUT / f"{name}.md"
     path.write_text(text, encoding="utf-8")
