@@ -23,6 +23,26 @@ def machine() -> str:
     return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+def table_rows(lines: list[str], header: str) -> list[dict[str, str]]:
+    """The rows of the three-column table ``| what | result | goal |`` whose header line
+    starts with ``header``, as rows for benchmarks/RESULTS.md."""
+    rows, inside = [], False
+    for line in lines:
+        if line.startswith(header):
+            inside = True
+            continue
+        if inside and line.startswith("|---"):
+            continue
+        if inside and line.startswith("| "):
+            cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+            if len(cells) == 3:
+                rows.append({"comparison": cells[0], "measured": cells[1], "goal": cells[2]})
+            continue
+        if inside:
+            break
+    return rows
+
+
 def write_result(
     name: str, title: str, lines: list[str], rows: list[dict[str, str]] | None = None
 ) -> Path:
