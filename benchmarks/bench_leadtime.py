@@ -205,7 +205,15 @@ def main(argv: list[str] | None = None) -> int:
         f"- Figures: median {s['median_days']:.0f} d, within limit {100 * s['share_within_limit']:.1f} %, "
         f"complete on arrival {100 * s['share_complete_on_arrival']:.1f} %."
     )
-    write_result("leadtime", "Lead times: all KPIs on 100,000 cases vs PM4Py", lines)
+    rows = [
+        {
+            "comparison": f"all lead-time KPIs on {len(cases):,} cases",
+            "measured": f"{k_all:.2f} s" + (f" ({p / k_all:.1f}× PM4Py)" if p else ""),
+            "against": "PM4Py case durations + performance DFG" if p else "PM4Py not installed",
+            "goal": f"≤ {GOAL_SECONDS:.0f} s, ≥ {GOAL_RATIO:.0f}× PM4Py",
+        }
+    ]
+    write_result("leadtime", "Lead times: all KPIs on 100,000 cases vs PM4Py", lines, rows)
     return 0
 
 

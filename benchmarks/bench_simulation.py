@@ -18,7 +18,7 @@ import os
 import time
 
 import pandas as pd
-from _common import write_result
+from _common import table_rows, write_result
 
 
 def one_year(events: pd.DataFrame, cases: pd.DataFrame, year: int):
@@ -132,7 +132,8 @@ def main() -> None:
             "Simod: not installed in this environment (see the note in docs/benchmarks.md); "
             "our model is measured against the held-out cases only."
         )
-    write_result("simulation", "Process simulation (future-process)", lines)
+    rows = table_rows(lines, "| measure | result | goal |")
+    write_result("simulation", "Process simulation (future-process)", lines, rows)
 
 
 if __name__ == "__main__":

@@ -132,7 +132,15 @@ def main() -> int:
         f"{'met' if min(cpu) <= GOAL_S else 'NOT met'}; wall time here {best:.2f} s "
         f"({'within' if best <= GOAL_S else 'over'} the goal at this load).",
     ]
-    write_result("survey", "Survey analysis (kit.survey)", lines)
+    rows = [
+        {
+            "comparison": f"survey: {N_PEOPLE:,} respondents × {N_DIMS * N_ITEMS} items, "
+            "both waves, all analyses",
+            "measured": f"{min(cpu):.2f} s CPU ({best:.2f} s wall)",
+            "goal": f"≤ {GOAL_S:.0f} s",
+        }
+    ]
+    write_result("survey", "Survey analysis (kit.survey)", lines, rows)
     return 0 if min(cpu) <= GOAL_S else 1
 
 

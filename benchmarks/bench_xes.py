@@ -129,7 +129,15 @@ def main(argv: list[str] | None = None) -> int:
         f"Goal: read_xes at least {GOAL_RATIO:.0f}x faster than PM4Py: "
         f"{'met' if ratio >= GOAL_RATIO else 'NOT met'} ({ratio:.1f}x).",
     ]
-    write_result("xes", "XES import vs PM4Py", lines)
+    rows = [
+        {
+            "comparison": f"XES import, {n_events:,} events: `read_xes` vs PM4Py `read_xes`",
+            "measured": f"{t_ours:.3f} s vs {t_peer:.3f} s ({ratio:.1f}×)",
+            "against": f"pm4py {pm4py.__version__}",
+            "goal": f"≥ {GOAL_RATIO:.0f}× faster",
+        }
+    ]
+    write_result("xes", "XES import vs PM4Py", lines, rows)
     return 0
 
 

@@ -41,8 +41,53 @@ def main(names: list[str]) -> int:
         + "\n".join(sections)
     )
     (REPO / "docs" / "benchmarks.md").write_text(doc, encoding="utf-8")
-    print(f"wrote docs/benchmarks.md; failed: {failed or 'none'}")
+    write_table(names)
+    print(f"wrote docs/benchmarks.md and benchmarks/RESULTS.md; failed: {failed or 'none'}")
     return 1 if failed else 0
+
+
+def _hardware() -> str:
+    """CPU model and memory (Linux), e.g. ``, Intel(R) Xeon(R) Processor, 23 GB RAM``."""
+    out = ""
+    try:
+        cpu = open("/proc/cpuinfo", encoding="utf-8").read()
+        model = next(x.split(":", 1)[1].strip() for x in cpu.splitlines() if "model name" in x)
+        out += f", {model}"
+        mem = open("/proc/meminfo", encoding="utf-8").readline().split()[1]
+        out += f", {int(mem) / 2**20:.0f} GB RAM"
+    except (OSError, StopIteration, IndexError, ValueError):
+        pass
+    return out
+
+
+def write_table(names: list[str]) -> None:
+    """``benchmarks/RESULTS.md``: one Markdown table, one row per comparison, from the rows
+    each benchmark left in build/bench/<name>.rows.json (benchmarks without rows are named)."""
+    import json
+
+    lines = [
+        "# Benchmark results: one table",
+        "",
+        f"`make bench` on {date.today().isoformat()}; machine: {machine()}{_hardware()}. "
+        "Each comparison is "
+        "measured side by side in one run (the machine is shared and noisy; details in "
+        "docs/benchmarks.md).",
+        "",
+        "| benchmark | comparison | measured | against | goal |",
+        "|---|---|---|---|---|",
+    ]
+    missing = []
+    for path in sorted(OUT.glob("*.rows.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        for row in doc["rows"]:
+            cells = [doc["title"], row["comparison"], row["measured"]]
+            cells += [row.get("against", ""), row.get("goal", "")]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    have = {p.name.removesuffix(".rows.json") for p in OUT.glob("*.rows.json")}
+    missing = [n for n in names if n.removeprefix("bench_") not in have and n not in have]
+    if missing:
+        lines += ["", f"Without rows in this table (see docs/benchmarks.md): {', '.join(missing)}."]
+    (REPO / "benchmarks" / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

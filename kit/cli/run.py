@@ -51,6 +51,13 @@ def register(sub) -> None:
         help="report languages, comma-separated, e.g. sv,en (each language its own run and "
         "folder; the first is the index page's language)",
     )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster instead of local worker processes: tcp://HOST:PORT of a "
+        "running Dask scheduler, or local[:N] for a LocalCluster of N worker processes "
+        "(default 2); workers need the kit at the same version, not a shared file system",
+    )
     p.add_argument("--out", metavar="DIR", help="output folder (default build/runs)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
@@ -72,6 +79,7 @@ def run(args) -> int:
         out=Path(args.out) if args.out else None,
         progress=not args.quiet,
         langs=langs,
+        scheduler=args.scheduler,
     )
     for r in summary.results:
         mark = "ok    " if r.status == "ok" else "FAILED"

@@ -20,7 +20,14 @@ def register(sub) -> None:
         "(staffing=+2), NAME.PARAM=VALUE any one; generic: shorten:ACTIVITY=FACTOR, "
         "remove:ACTIVITY, automate:ACTIVITY=DAYS, capacity=+N; join with + to combine "
         "(e-service+auto-plan-check). Without --scenario every built-in prototype the log "
-        "supports is run.",
+        "supports is run.\n"
+        "Sweeps: --sweep NAME=A..B runs the scenario NAME=V for every whole number V from A "
+        "to B (staffing=0..4 runs staffing=0, staffing=1, ..., staffing=4; "
+        "staffing.handlers=-2..2, capacity=1..3 work the same way); repeatable, and combined "
+        "with --scenario.\n"
+        "Clusters: --scheduler tcp://HOST:PORT sends each replication to a Dask scheduler's "
+        "workers, --scheduler local:N to a LocalCluster of N processes; same seed, same JSON "
+        "as a local run.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("events", metavar="EVENTS", help="event log: .csv, .xlsx, .xes or .xes.gz")
@@ -33,6 +40,12 @@ def register(sub) -> None:
         help="a prototype to test (repeatable); see below",
     )
     p.add_argument(
+        "--sweep",
+        metavar="NAME=A..B",
+        action="append",
+        help="every whole value from A to B of a scenario's parameter (repeatable; see below)",
+    )
+    p.add_argument(
         "--scenarios-file",
         metavar="FILE.yml",
         help="your own prototypes (YAML, as labs/future-process/scenarios.yml)",
@@ -41,6 +54,11 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     p.add_argument(
         "--jobs", type=int, default=None, metavar="N", help="parallel processes (default: cores)"
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the replications on a Dask cluster: tcp://HOST:PORT or local[:N]",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument(
@@ -70,19 +88,38 @@ def run(args) -> int:
         raise UsageError(f"--jobs {jobs}: allowed range is 1 or more")
     if args.seed < 0:
         raise UsageError(f"--seed {args.seed}: allowed range is 0 or more")
+    scenarios = args.scenario
+    if args.sweep:
+        scenarios = list(scenarios or []) + [s for sw in args.sweep for s in sweep_specs(sw)]
+    cluster = None
+    if args.scheduler:
+        from kit.labs.cluster import parse_scheduler
+
+        parse_scheduler(args.scheduler)  # a malformed address: exit 2 before reading
     events, cases = load_log(args.events, mapping=args.mapping)
     if args.cases:
         cases = load_cases(args.cases, mapping=args.mapping)
-    out = study(
-        events,
-        cases,
-        scenarios=args.scenario,
-        scenarios_file=args.scenarios_file,
-        replications=args.replications,
-        seed=args.seed,
-        jobs=jobs,
-        progress=not args.json,
-    )
+    mapper = None
+    if args.scheduler:
+        from kit.labs.cluster import DaskMap, connect
+
+        cluster = connect(args.scheduler)
+        mapper = DaskMap(cluster)
+    try:
+        out = study(
+            events,
+            cases,
+            scenarios=scenarios,
+            scenarios_file=args.scenarios_file,
+            replications=args.replications,
+            seed=args.seed,
+            jobs=jobs,
+            progress=not args.json,
+            mapper=mapper,
+        )
+    finally:
+        if cluster is not None:
+            cluster.close()
     if args.log_out:
         write_log(out["validation"].log, args.log_out)
     data = to_json(out)
@@ -91,6 +128,29 @@ def run(args) -> int:
     else:
         print(format_text(data, source=args.events))
     return 0
+
+
+#: at most this many values in one sweep
+MAX_SWEEP = 200
+
+
+def sweep_specs(text: str) -> list[str]:
+    """``NAME=A..B`` as the scenario specs ``NAME=A``, ``NAME=A+1``, ..., ``NAME=B``."""
+    import re
+
+    from kit.errors import UsageError
+
+    m = re.fullmatch(r"\s*([^=\s]+)=([+-]?\d+)\.\.([+-]?\d+)\s*", text)
+    if not m:
+        raise UsageError(
+            f"--sweep {text!r}: expected NAME=A..B with whole numbers, e.g. staffing=0..4"
+        )
+    name, a, b = m.group(1), int(m.group(2)), int(m.group(3))
+    if a > b:
+        raise UsageError(f"--sweep {text!r}: the first value must not exceed the last")
+    if b - a + 1 > MAX_SWEEP:
+        raise UsageError(f"--sweep {text!r}: at most {MAX_SWEEP} values")
+    return [f"{name}={v}" for v in range(a, b + 1)]
 
 
 def write_log(log, path: str) -> None:

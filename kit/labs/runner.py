@@ -35,7 +35,7 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -256,19 +256,29 @@ def run_labs(
     progress: bool = True,
     langs: list[str] | None = None,
     index_lang: str | None = None,
+    scheduler: str | None = None,
 ) -> RunSummary:
     """Plan, then execute every run (``jobs`` at a time) and keep the manifest up to date.
 
     The request is checked in full before a worker starts; ``jobs`` is capped at the number
     of runs and of usable cores (a line on stderr says so). Runs start longest first, going
     by the durations in the previous manifest, so the workers finish close together.
+
+    ``scheduler`` (``tcp://host:port`` or ``local[:N]``) sends the runs to a Dask cluster
+    instead (:mod:`kit.labs.cluster`); files, manifest, journal and index are written here
+    exactly as for local runs. The cluster is checked before any run starts.
     """
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
     specs = plan_runs(lab_ids, municipalities, params, out, langs)
     out_root = (out or build_dir() / "runs").resolve()
+    cluster = None
+    if scheduler:
+        from kit.labs.cluster import connect
+
+        cluster = connect(scheduler)  # UsageError (exit 2) before anything is written
     cap = min(len(specs), usable_cores())
-    if jobs > cap:
+    if cluster is None and jobs > cap:
         print(
             f"testlab run: --jobs {jobs} lowered to {cap} "
             f"({len(specs)} run{'s' * (len(specs) != 1)}, {usable_cores()} cores)",
@@ -331,13 +341,20 @@ def run_labs(
     if in_main:
         for sig in (signal.SIGINT, signal.SIGTERM):
             previous[sig] = signal.signal(sig, on_signal)
-    pool = WorkerPool(jobs, _run_task, _warm_up)
+    if cluster is not None:
+        from kit.labs.cluster import DaskPool
+
+        pool = DaskPool(cluster, run_on_worker)
+    else:
+        pool = WorkerPool(jobs, _run_task, _warm_up)
     try:
         ordered = _longest_first(specs, read_manifest(out_root))
         tasks = [(s.key, [s, revision, str(stage_of(s.key))]) for s in ordered]
         pool.run(tasks, on_result, on_lost, stopped.is_set)
     finally:
         pool.close()
+        if cluster is not None:
+            cluster.close()
         bar.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -426,6 +443,51 @@ def _warm_up() -> None:
 
 def _run_task(spec: RunSpec, revision: str, stage: str) -> RunResult:
     return execute_staged(spec, revision, Path(stage))
+
+
+def _on_project(path: str, client_root: str) -> str:
+    """``path`` when this worker sees it (same machine, shared file system); otherwise the
+    same place under this worker's project root (the kit checked out elsewhere)."""
+    if Path(path).exists():
+        return path
+    try:
+        rel = Path(path).relative_to(client_root)
+    except ValueError:
+        return path
+    return str(project_root() / rel)
+
+
+def run_on_worker(spec, revision: str, client_root: str) -> tuple[Any, dict[str, bytes]]:
+    """On a worker: run one notebook into a private temporary folder; return the result
+    record and the bytes of the files it wrote (notebook, report)."""
+    from kit.labs.kernel import ensure_registered
+
+    ensure_registered()
+    with _ONE_RUN_AT_A_TIME:  # execute_staged sets environment variables for its kernel
+        return _run_here(spec, revision, client_root)
+
+
+#: a Dask worker with several threads runs its notebooks one after the other
+_ONE_RUN_AT_A_TIME = threading.Lock()
+
+
+def _run_here(spec: RunSpec, revision: str, client_root: str) -> tuple[Any, dict[str, bytes]]:
+    local = replace(
+        spec,
+        notebook=_on_project(spec.notebook, client_root),
+        cwd=_on_project(spec.cwd, client_root),
+    )
+    with tempfile.TemporaryDirectory(
+        prefix=f"{TMP_PREFIX}{os.getpid()}-dask-", dir=_temp_root()
+    ) as tmp:
+        stage = Path(tmp) / "stage"
+        result = execute_staged(local, revision, stage)
+        files = {
+            name: (stage / name).read_bytes()
+            for name in (f"{spec.lab}.html", f"{spec.lab}.ipynb")
+            if (stage / name).exists()
+        }
+    return result, files
 
 
 def _longest_first(specs: list[RunSpec], previous: list[dict[str, Any]]) -> list[RunSpec]:

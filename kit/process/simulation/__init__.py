@@ -28,6 +28,7 @@ def study(
     jobs: int = 1,
     validation_replications: int = 3,
     progress: bool = False,
+    mapper=None,
 ) -> dict[str, Any]:
     """Discover, validate and run scenarios in one call (the CLI and the dashboard use it).
 
@@ -35,6 +36,8 @@ def study(
     objects, not yet JSON (see :func:`to_json`). ``scenarios``: specs as
     :func:`kit.process.simulation.scenarios.parse_spec` reads them; None = every built-in
     prototype whose activities the log has (none for a log without the permit vocabulary).
+    ``mapper``: runs the replications instead of ``jobs`` local processes (see
+    :func:`kit.process.simulation.results.run`).
     """
     from kit.process.simulation.discovery import discover
     from kit.process.simulation.results import run
@@ -57,7 +60,15 @@ def study(
         chosen = [combine(parse_spec(s, known), s) for s in scenarios]
         model = discover(events, cases)
     val = validate(events, cases, replications=validation_replications, seed=seed)
-    res = run(model, chosen, replications=replications, seed=seed, jobs=jobs, progress=progress)
+    res = run(
+        model,
+        chosen,
+        replications=replications,
+        seed=seed,
+        jobs=jobs,
+        progress=progress,
+        mapper=mapper,
+    )
     obs = lead_times(events, cases, model.permit)
     lead = obs["lead_time_days"].dropna().to_numpy()
     import numpy as np

@@ -113,11 +113,14 @@ def run(
     end_day: int | None = None,
     progress: bool = False,
     baseline: Results | None = None,
+    mapper=None,
 ) -> Results:
     """Simulate the baseline and each scenario ``replications`` times (``jobs`` processes).
 
     ``baseline``: an earlier result of the same model, period, seed and replications whose
-    baseline replications are reused (so a dashboard re-simulates only a changed scenario)."""
+    baseline replications are reused (so a dashboard re-simulates only a changed scenario).
+    ``mapper``: a ``map(fn, tasks)``-like callable yielding results in order (e.g. a cluster's,
+    :class:`kit.labs.cluster.DaskMap`) used instead of ``jobs`` local processes."""
     import time
 
     from kit.errors import UsageError
@@ -140,6 +143,8 @@ def run(
     tasks = [(models, start, end, s) for s in seeds]
     if not models:
         rows = [[] for _ in seeds]
+    elif mapper is not None:
+        rows = list(_progress(mapper(_job, tasks), replications, progress))
     elif jobs == 1 or replications == 1:
         it = map(_job, tasks)
         rows = list(_progress(it, replications, progress))
