@@ -449,8 +449,10 @@ class VoilaServer:
         timeout: float = 120.0,
         max_kernels: int = 0,
         pool_size: int = 1,
+        labs: list[Lab] | None = None,
     ) -> None:
         self.site = site
+        self.labs = labs
         self.preheat = preheat
         self.max_kernels = max_kernels
         self.pool_size = pool_size
@@ -467,7 +469,7 @@ class VoilaServer:
         import time
         import urllib.request
 
-        publish(self.site)
+        publish(self.site, self.labs)
         cmd, env = voila_command(
             self.site,
             self.port,

@@ -12,6 +12,8 @@ Voilà 0.5 has no option for these, so this module wraps its kernel manager and 
   in the pool longer than the cull timeout, and must not be culled before the page's websocket
   connects.
 - **Compression**: tornado's ``compress_response`` (gzip for HTML, JS, CSS and JSON).
+- **Cache**: widget bundles with a content hash in their name are cached for a year
+  (:class:`LongCacheFiles`), so a returning viewer's browser does not ask for them again.
 
 Imports Voilà, so only the server process loads this module.
 """
@@ -19,9 +21,13 @@ Imports Voilà, so only the server process loads this module.
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 MAX_KERNELS_ENV = "TESTLAB_MAX_KERNELS"
+YEAR_S = 365 * 24 * 3600
+#: a bundle file named by its content hash (webpack: ``123.0a1b2c3d4e5f6a7b8c9d.js``)
+HASHED = re.compile(r"[.-][0-9a-f]{16,}\.(js|css|woff2?|ttf|svg|png)$")
 
 
 def _capped(base: type) -> type:
@@ -89,10 +95,35 @@ def main(argv: list[str] | None = None) -> None:
 
     app.voila_kernel_manager_factory = capped_factory
 
+    from jupyter_server.base.handlers import FileFindHandler
+
+    class LongCacheFiles(FileFindHandler):
+        """Widget bundles whose names carry a content hash: cached a year, never re-asked.
+
+        Voilà serves every labextension file with ``no-cache`` (each load revalidates ~80
+        files); a hashed name changes when its content does, so caching it is safe. Other
+        files (``package.json``, unhashed entries) keep ``no-cache``.
+        """
+
+        def get_cache_time(self, path, modified, mime_type):
+            return YEAR_S if HASHED.search(path) else 0
+
+        def set_extra_headers(self, path):
+            if not HASHED.search(path):
+                self.set_header("Cache-Control", "no-cache")
+
     class TestlabVoila(app.Voila):
+        def init_handlers(self):
+            handlers = super().init_handlers()
+            for i, h in enumerate(handlers):
+                if h[0].endswith("/voila/labextensions/(.*)") and h[1] is FileFindHandler:
+                    handlers[i] = (h[0], LongCacheFiles, {**h[2], "no_cache_paths": []})
+            return handlers
+
         def init_settings(self):
             settings = super().init_settings()
-            settings["compress_response"] = True
+            # TESTLAB_GZIP=0 only to measure what compression saves (benchmarks/bench_viewers.py)
+            settings["compress_response"] = os.environ.get("TESTLAB_GZIP", "1") != "0"
             return settings
 
     TestlabVoila.launch_instance(argv if argv is not None else sys.argv[1:])
