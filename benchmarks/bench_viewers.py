@@ -111,7 +111,7 @@ async def _weight(page, url: str) -> tuple[int, float]:
 
     page.on("response", keep)
     await _load(page, url)
-    await page.wait_for_load_state("networkidle")
+    await asyncio.sleep(5)  # late requests (map frame, fonts); "networkidle" never comes
     page.remove_listener("response", keep)
     total = 0
     for r in responses:

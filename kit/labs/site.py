@@ -7,7 +7,8 @@ template inherits Voilà's ``lab`` template for the dashboards themselves.
 
 Production settings (:func:`voila_command`): no tracebacks shown to viewers, sources stripped,
 files served only when they are images (so datasets and manifests cannot be downloaded through
-the server), preheated kernels so a dashboard appears at once, idle kernels culled.
+the server), preheated kernels so a dashboard appears at once, a closed page's kernel culled
+within a minute, a cap on viewers' kernels with a busy page beyond it (:mod:`kit.labs.voila_app`).
 
 The learning pages (:mod:`kit.labs.learning`, each lab's ``lar-dig.md`` / ``learn.md`` as
 HTML) go into the template's ``static/learn/<lang>/`` folder: Voilà serves a template's static
@@ -240,8 +241,8 @@ def _write_template(
         seconds=BUSY_RETRY_S,
         sv_title=html.escape(t("serve.busy.title", "sv")),
         sv_text=html.escape(t("serve.busy.text", "sv")),
-        en_title_js=json.dumps(t("serve.busy.title", "en")),
-        en_text_js=json.dumps(t("serve.busy.text", "en")),
+        en_title_js=json.dumps(t("serve.busy.title", "en"), ensure_ascii=False),
+        en_text_js=json.dumps(t("serve.busy.text", "en"), ensure_ascii=False),
     )
     (folder / "503.html").write_text("{% raw %}" + busy + "{% endraw %}", encoding="utf-8")
     _offline_copies(folder)
