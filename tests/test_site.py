@@ -80,6 +80,31 @@ def test_voila_runs_in_production_settings(tmp_path):
     assert "--preheat_kernel=True" not in voila_command(tmp_path, 9999, preheat=False)[0]
 
 
+def test_closed_pages_kernels_go_within_a_minute_and_viewers_kernels_are_capped(tmp_path):
+    from kit.labs.site import CULL_IDLE_S, CULL_INTERVAL_S, default_max_kernels
+    from kit.labs.voila_app import HASHED, MAX_KERNELS_ENV
+
+    cmd, env = voila_command(tmp_path, 9999, max_kernels=3, pool_size=2)
+    assert cmd[1:3] == ["-m", "kit.labs.voila_app"]
+    assert CULL_IDLE_S + CULL_INTERVAL_S <= 60
+    assert f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}" in cmd
+    assert "--MappingKernelManager.cull_connected=False" in cmd  # an open page keeps its kernel
+    assert "--pool_size=2" in cmd and env[MAX_KERNELS_ENV] == "3"
+    assert 1 <= default_max_kernels() <= 2 * (os.cpu_count() or 1) + 2
+    assert HASHED.search("static/84.09c61a35dce1705f.js")
+    assert not HASHED.search("static/remoteEntry.js") and not HASHED.search("package.json")
+
+
+def test_busy_page_in_both_languages_reloads_itself_offline(toy_project):
+    site = toy_project / "build" / "site"
+    publish(site)
+    busy = (site / SHARE / "voila/templates" / TEMPLATE / "503.html").read_text(encoding="utf-8")
+    assert busy.startswith("{% raw %}") and busy.endswith("{% endraw %}")
+    assert "Många tittar just nu – försöker igen …" in busy and "Busy, retrying …" in busy
+    assert '<meta http-equiv="refresh" content="5">' in busy
+    assert "http" not in busy.replace('http-equiv="refresh"', "")
+
+
 def test_published_templates_load_nothing_from_the_network(toy_project):
     import re
 

@@ -9,7 +9,7 @@ def register(sub) -> None:
         help="serve the lab dashboards with Voilà (index page at http://127.0.0.1:PORT/)",
         description="Publish every lab's notebook (Swedish and English) into a site folder and serve "
         "it with Voilà in production settings: no tracebacks or code shown, only images downloadable, "
-        "preheated kernels, idle kernels culled. Listens on 127.0.0.1 only.",
+        "preheated kernels, a closed page's kernel released within a minute, a cap on kernels. Listens on 127.0.0.1 only.",
     )
     p.add_argument("--port", type=int, default=8866, help="port (default 8866)")
     p.add_argument(
@@ -20,6 +20,21 @@ def register(sub) -> None:
     )
     p.add_argument(
         "--no-preheat", action="store_true", help="start kernels on request instead of ahead"
+    )
+    p.add_argument(
+        "--max-kernels",
+        type=int,
+        metavar="N",
+        help="at most N viewers' kernels at once; beyond, a 'busy, retrying' page that reloads "
+        "itself (default: min(2 x cores + 2, available memory / 250 MB), printed at start; "
+        "0: no cap)",
+    )
+    p.add_argument(
+        "--pool-size",
+        type=int,
+        default=1,
+        metavar="N",
+        help="preheated kernels waiting per dashboard (default 1)",
     )
     p.add_argument(
         "--tiles",
@@ -43,5 +58,10 @@ def run(args) -> int:
         os.environ[TILES_ENV] = args.tiles  # the kernels inherit it
 
     return serve(
-        args.port, Path(args.dir) if args.dir else None, lang=args.lang, preheat=not args.no_preheat
+        args.port,
+        Path(args.dir) if args.dir else None,
+        lang=args.lang,
+        preheat=not args.no_preheat,
+        max_kernels=args.max_kernels,
+        pool_size=args.pool_size,
     )

@@ -72,6 +72,11 @@ LABELS: dict[str, dict[str, str]] = {
     "index.question": {"sv": "Fråga", "en": "Question"},
     "index.open": {"sv": "Öppna", "en": "Open"},
     "index.other_language": {"sv": "In English", "en": "På svenska"},
+    "serve.busy.title": {"sv": "Många tittar just nu – försöker igen …", "en": "Busy, retrying …"},
+    "serve.busy.text": {
+        "sv": "Alla platser är upptagna. Sidan laddas om av sig själv om några sekunder.",
+        "en": "Every seat is taken. The page reloads by itself in a few seconds.",
+    },
     # --- maps -----------------------------------------------------------------------------
     "map.basemap": {"sv": "Bakgrundskarta", "en": "Basemap"},
     "map.legend_lead_time": {"sv": "Handläggningstid", "en": "Lead time"},

@@ -7,7 +7,8 @@ template inherits Voilà's ``lab`` template for the dashboards themselves.
 
 Production settings (:func:`voila_command`): no tracebacks shown to viewers, sources stripped,
 files served only when they are images (so datasets and manifests cannot be downloaded through
-the server), preheated kernels so a dashboard appears at once, idle kernels culled.
+the server), preheated kernels so a dashboard appears at once, a closed page's kernel culled
+within a minute, a cap on viewers' kernels with a busy page beyond it (:mod:`kit.labs.voila_app`).
 
 The learning pages (:mod:`kit.labs.learning`, each lab's ``lar-dig.md`` / ``learn.md`` as
 HTML) go into the template's ``static/learn/<lang>/`` folder: Voilà serves a template's static
@@ -205,11 +206,45 @@ def _offline_copies(folder: Path) -> None:
             break  # the first existing folder of a template wins, as in Voilà
 
 
+#: Voilà answers a page load beyond ``--max-kernels`` with 503 and renders this template
+#: (:mod:`kit.labs.voila_app`): self-contained (no scripts or styles from elsewhere), reloads
+#: itself; Swedish, English on the English copies (``<lab>.en.ipynb``).
+_BUSY = """<!DOCTYPE html>
+<html lang="sv"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="{seconds}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{sv_title}</title>
+<style>body{{font-family:system-ui,sans-serif;margin:15vh auto;max-width:34em;padding:0 1em;
+color:#222;text-align:center}}p{{color:#555}}</style></head>
+<body class="testlab-busy"><h1 id="busy-title">{sv_title}</h1>
+<p id="busy-text">{sv_text}</p>
+<script>
+(function () {{
+  if (/\\.en\\.ipynb/.test(location.pathname)) {{
+    document.documentElement.lang = "en";
+    document.title = {en_title_js};
+    document.getElementById("busy-title").textContent = {en_title_js};
+    document.getElementById("busy-text").textContent = {en_text_js};
+  }}
+}})();
+</script></body></html>
+"""
+BUSY_RETRY_S = 5
+
+
 def _write_template(
     folder: Path, boards: list[PublishedDashboard], default_lang: str = "sv"
 ) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
+    busy = _BUSY.format(
+        seconds=BUSY_RETRY_S,
+        sv_title=html.escape(t("serve.busy.title", "sv")),
+        sv_text=html.escape(t("serve.busy.text", "sv")),
+        en_title_js=json.dumps(t("serve.busy.title", "en"), ensure_ascii=False),
+        en_text_js=json.dumps(t("serve.busy.text", "en"), ensure_ascii=False),
+    )
+    (folder / "503.html").write_text("{% raw %}" + busy + "{% endraw %}", encoding="utf-8")
     _offline_copies(folder)
     page = _PAGE.format(
         title=html.escape(t("index.title", "sv")),
@@ -230,14 +265,38 @@ def set_default_lang(site: Path, lang: str) -> None:
     _write_template(site / SHARE / "voila" / "templates" / TEMPLATE, boards, check_lang(lang))
 
 
+#: a closed page's kernel goes after this many idle seconds (checked every CULL_INTERVAL_S);
+#: a kernel with an open page (its websocket connected) is never culled
+CULL_IDLE_S = 40
+CULL_INTERVAL_S = 10
+#: resident memory of one dashboard kernel after its notebook ran (measured: 150-200 MB)
+KERNEL_MB = 250
+
+
+def default_max_kernels() -> int:
+    """Viewers' kernels the machine holds: min(2 x cores + 2, available memory / KERNEL_MB)."""
+    cores = os.cpu_count() or 1
+    try:
+        import psutil
+
+        available_mb = psutil.virtual_memory().available // 2**20
+    except ImportError:  # pragma: no cover - psutil comes with jupyter
+        available_mb = 4096
+    return max(1, min(2 * cores + 2, int(available_mb // KERNEL_MB)))
+
+
 def voila_command(
-    site: Path, port: int, *, preheat: bool = True
+    site: Path, port: int, *, preheat: bool = True, max_kernels: int = 0, pool_size: int = 1
 ) -> tuple[list[str], dict[str, str]]:
-    """The Voilà command line and environment for serving ``site``."""
+    """The Voilà command line and environment for serving ``site``.
+
+    ``max_kernels`` caps viewers' kernels (0: no cap; beyond it the busy page, see
+    :mod:`kit.labs.voila_app`); ``pool_size`` preheated kernels wait per dashboard.
+    """
     cmd = [
         sys.executable,
         "-m",
-        "voila",
+        "kit.labs.voila_app",
         str(site),
         f"--port={port}",
         "--Voila.port_retries=0",  # a busy port is an error, never a quiet move to port + 1
@@ -248,13 +307,16 @@ def voila_command(
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.strip_sources=True",
         f"--VoilaConfiguration.file_allowlist={IMAGES_ONLY}",  # one item: only images
-        "--MappingKernelManager.cull_idle_timeout=900",
-        "--MappingKernelManager.cull_interval=60",
-        "--MappingKernelManager.cull_connected=False",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
+        "--MappingKernelManager.cull_connected=False",  # an open page keeps its kernel
     ]
     if preheat:
-        cmd += ["--preheat_kernel=True", "--pool_size=1"]
+        cmd += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
     env = dict(os.environ)
+    from kit.labs.voila_app import MAX_KERNELS_ENV
+
+    env[MAX_KERNELS_ENV] = str(max(0, max_kernels))
     env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(site / SHARE), env.get("JUPYTER_PATH")) if p
     )
@@ -320,7 +382,13 @@ def stop_voila(proc: subprocess.Popen, timeout: float = 15.0) -> None:
 
 
 def serve(
-    port: int = 8866, site: Path | None = None, *, lang: str = "sv", preheat: bool = True
+    port: int = 8866,
+    site: Path | None = None,
+    *,
+    lang: str = "sv",
+    preheat: bool = True,
+    max_kernels: int | None = None,
+    pool_size: int = 1,
 ) -> int:
     """Publish the labs and run Voilà in the foreground until Ctrl-C or SIGTERM.
 
@@ -337,7 +405,8 @@ def serve(
     site = (site or build_dir() / "site").resolve()
     boards = publish(site)
     set_default_lang(site, lang)
-    cmd, env = voila_command(site, port, preheat=preheat)
+    cap = default_max_kernels() if max_kernels is None else max_kernels
+    cmd, env = voila_command(site, port, preheat=preheat, max_kernels=cap, pool_size=pool_size)
     stopped = threading.Event()
     in_main = threading.current_thread() is threading.main_thread()
     previous = {}
@@ -347,6 +416,12 @@ def serve(
     proc = start_voila(cmd, env)
     try:
         print(f"Dashboards ({len(boards)}): http://127.0.0.1:{port}/   (Ctrl+C stops)", flush=True)
+        pool = f"{pool_size} preheated per dashboard" if preheat else "none preheated"
+        print(
+            f"Kernels: at most {cap or 'unlimited'} for viewers ({pool}); "
+            f"a closed page's kernel is released after ~{CULL_IDLE_S} s",
+            flush=True,
+        )
         while not stopped.is_set():
             try:
                 code = proc.wait(timeout=0.5)
@@ -367,9 +442,21 @@ class VoilaServer:
     index answers; on exit the server and its kernels are stopped.
     """
 
-    def __init__(self, site: Path, *, preheat: bool = True, timeout: float = 120.0) -> None:
+    def __init__(
+        self,
+        site: Path,
+        *,
+        preheat: bool = True,
+        timeout: float = 120.0,
+        max_kernels: int = 0,
+        pool_size: int = 1,
+        labs: list[Lab] | None = None,
+    ) -> None:
         self.site = site
+        self.labs = labs
         self.preheat = preheat
+        self.max_kernels = max_kernels
+        self.pool_size = pool_size
         self.timeout = timeout
         self.port = _free_port()
         self.proc: subprocess.Popen | None = None
@@ -383,8 +470,14 @@ class VoilaServer:
         import time
         import urllib.request
 
-        publish(self.site)
-        cmd, env = voila_command(self.site, self.port, preheat=self.preheat)
+        publish(self.site, self.labs)
+        cmd, env = voila_command(
+            self.site,
+            self.port,
+            preheat=self.preheat,
+            max_kernels=self.max_kernels,
+            pool_size=self.pool_size,
+        )
         self._log = open(self.log, "w", encoding="utf-8")  # noqa: SIM115 - closed in __exit__
         self.proc = start_voila(cmd, env, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + self.timeout
@@ -417,6 +510,12 @@ class VoilaServer:
             if self.log.read_text(encoding="utf-8", errors="ignore").count("is filled with") >= n:
                 return
             time.sleep(0.5)
+
+    def kernel_pids(self) -> list[int]:
+        """The kernels Voilà runs now (its child processes)."""
+        from kit.labs.pool import child_pids
+
+        return child_pids(self.proc.pid) if self.proc and self.proc.poll() is None else []
 
     def __exit__(self, *exc: object) -> None:
         if self.proc:
