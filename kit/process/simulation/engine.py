@@ -291,9 +291,10 @@ def simulate(
         clock = yield t0  # the time the scheduler resumed this case at
         now = t0
         a = next(starts.get(ctype) or starts[-1])
-        add_case(i)
-        add_act(a)
-        add_time(now)
+        if now <= horizon:
+            add_case(i)
+            add_act(a)
+            add_time(now)
         mods = (
             [(act, f) for (act, f, _s), h in zip(share_changes, hits[i].tolist(), strict=True) if h]
             if hits is not None

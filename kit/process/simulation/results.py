@@ -86,6 +86,14 @@ def _pool(jobs: int):
     return pool
 
 
+def shutdown_pool() -> None:
+    """Stop the worker pool of this process (it is also stopped when the process exits)."""
+    pool = _POOL.pop("pool", None)
+    if pool is not None and _POOL.get("pid") == _getpid():
+        pool.shutdown(wait=True)
+    _POOL.clear()
+
+
 def _getpid() -> int:
     import os
 
