@@ -116,8 +116,14 @@ def _parallel(models: list[Model], start: int, end: int, seeds: list, jobs: int)
         for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
         if hi > lo
     ]
-    for chunk in _pool(jobs).map(_chunk_job, tasks):
-        yield from chunk
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        for chunk in _pool(jobs).map(_chunk_job, tasks):
+            yield from chunk
+    except BrokenProcessPool:
+        shutdown_pool()  # a worker died: start a fresh pool next time
+        raise
 
 
 def interval(values: np.ndarray) -> tuple[float, float, float]:
