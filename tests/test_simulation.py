@@ -239,30 +239,59 @@ def test_validation_on_a_stationary_log_is_close_and_counts_the_split():
     } <= set(d)
 
 
-def test_permit_scenarios_shorten_and_results_are_reproducible(linkoping_small):
-    events, cases = linkoping_small
+def test_heap_scheduler_gives_the_same_log_as_simpy(alingsas_small):
+    events, cases = alingsas_small
+    m = discover(events, cases)
+    a = simulate(m, m.first_day, m.last_day + 1, seed=5)
+    b = simulate(m, m.first_day, m.last_day + 1, seed=5, driver="simpy")
+    assert a.n_events > 1000
+    for x, y in ((a.case, b.case), (a.act, b.act), (a.time, b.time)):
+        np.testing.assert_array_equal(x, y)
+    np.testing.assert_array_equal(np.isnan(a.extension), np.isnan(b.extension))
+
+
+def test_permit_scenarios_shorten_and_results_are_reproducible(alingsas_small):
+    events, cases = alingsas_small
     m = discover(events, cases)
     known = load_scenarios()
     scs = [combine(parse_spec(s, known), s) for s in ("e-service", "staffing=+2")]
-    a = run(m, scs, replications=2, seed=3)
-    b = run(m, scs, replications=2, seed=3, jobs=2)
+    a = run(m, scs, replications=3, seed=3)
+    b = run(m, scs, replications=3, seed=3, jobs=2)
     assert a.baseline == b.baseline and a.scenarios == b.scenarios  # jobs do not change results
+    c = run(m, scs, replications=3, seed=3, jobs=2)  # the reused worker pool: same again
+    assert c.baseline == a.baseline and c.scenarios == a.scenarios
     assert a.scenarios["e-service"]["median_reduction"] > 0.05
     assert a.baseline["share_within_limit"] is not None
     assert a.baseline["fee_reduction_sek"] is not None
 
 
+SMALL_UNTIL = "2023-09-01"  # Alingsås cases received before: about 350 cases over 8 months
+
+
 @pytest.fixture(scope="module")
-def linkoping_small():
-    from kit.data.loaders import load_sample
+def small_csv(tmp_path_factory):
+    """The Alingsås CSVs cut to the cases received before :data:`SMALL_UNTIL` (a permit log
+    big enough to discover and validate on, small enough to simulate in a second)."""
+    out = tmp_path_factory.mktemp("alingsas_small")
+    cs = pd.read_csv(REPO / "datasets" / "alingsas" / "cases.csv", dtype=str)
+    cs = cs[cs["received"] < SMALL_UNTIL]
+    ev = pd.read_csv(REPO / "datasets" / "alingsas" / "events.csv", dtype=str)
+    ev = ev[ev["case_id"].isin(set(cs["case_id"]))]
+    cs.to_csv(out / "cases.csv", index=False)
+    ev.to_csv(out / "events.csv", index=False)
+    return out / "events.csv", out / "cases.csv"
 
-    s = load_sample("alingsas")
-    return s.events, s.cases
+
+@pytest.fixture(scope="module")
+def alingsas_small(small_csv):
+    from kit.data.loaders import load_cases, load_log
+
+    events, _ = load_log(small_csv[0])
+    return events, load_cases(small_csv[1])
 
 
-def test_cli_json_shape_same_seed_same_bytes_and_log_out(tmp_path):
-    ev = REPO / "datasets" / "alingsas" / "events.csv"
-    cs = REPO / "datasets" / "alingsas" / "cases.csv"
+def test_cli_json_shape_same_seed_same_bytes_and_log_out(tmp_path, small_csv):
+    ev, cs = small_csv
     out = tmp_path / "sim.csv"
     cmd = [
         sys.executable,
@@ -286,10 +315,17 @@ def test_cli_json_shape_same_seed_same_bytes_and_log_out(tmp_path):
         "--log-out",
         str(out),
     ]
-    r1 = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    r2 = subprocess.run(cmd[:-2], capture_output=True, text=True, check=True)
-    assert r1.stdout == r2.stdout
-    d = json.loads(r1.stdout)
+    # two processes side by side (most of each is importing); the second without --log-out
+    # and with two workers: the same bytes
+    procs = [
+        subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for c in (cmd, [*cmd[:-2], "--jobs", "2"])
+    ]
+    outs = [p.communicate() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err for _out, err in outs]
+    assert outs[0][0] == outs[1][0]
+    d = json.loads(outs[0][0])
+    assert d["validation"]["train_cases"] + d["validation"]["test_cases"] > 300
     assert {"median_days", "p90_days", "share_within_limit"} <= set(d["baseline"])
     assert set(d["scenarios"]) == {"e-service", "staffing=+2"}
     assert {"median_days", "median_reduction", "ci_low", "ci_high"} <= set(
@@ -315,23 +351,25 @@ def test_cli_json_shape_same_seed_same_bytes_and_log_out(tmp_path):
 
 def test_cli_bad_input_one_line_exit_2(tmp_path):
     ev = REPO / "datasets" / "alingsas" / "events.csv"
-    r = subprocess.run(
-        [sys.executable, "-m", "kit.cli", "simulate", str(ev), "--scenario", "nope"],
-        capture_output=True,
-        text=True,
-    )
-    assert r.returncode == 2
-    assert (
-        "unknown scenario 'nope'; known: auto-plan-check, digital-consultation, e-service"
-        in r.stderr
-    )
-    assert "Traceback" not in r.stderr
     small = tmp_path / "small.csv"
     _generic(30).to_csv(small, index=False)
-    r = subprocess.run(
-        [sys.executable, "-m", "kit.cli", "simulate", str(small)], capture_output=True, text=True
+    # both commands side by side (most of each is importing)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kit.cli", "simulate", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args in ([str(ev), "--scenario", "nope"], [str(small)])
+    ]
+    (_, err1), (_, err2) = (p.communicate() for p in procs)
+    assert procs[0].returncode == 2
+    assert (
+        "unknown scenario 'nope'; known: auto-plan-check, digital-consultation, e-service" in err1
     )
-    assert r.returncode == 1 and "at least 50" in r.stderr and "Traceback" not in r.stderr
+    assert "Traceback" not in err1
+    assert procs[1].returncode == 1 and "at least 50" in err2 and "Traceback" not in err2
 
 
 def test_dashboard_renders_both_languages_and_records_kpis(monkeypatch):

@@ -3,7 +3,8 @@
 * :mod:`.discovery` — from any canonical event log: the activity graph with branching
   probabilities and rework loops (per case type where the data allow), fitted time
   distributions, the arrival process, the working calendar and handler capacity.
-* :mod:`.engine` — the discrete-event simulation (SimPy) of a discovered model.
+* :mod:`.engine` — the discrete-event simulation of a discovered model (generator processes
+  on a heap scheduler in SimPy's event order; SimPy itself as the reference driver).
 * :mod:`.scenarios` — prototypes as data: named sets of changes read from YAML.
 * :mod:`.validation` — discover on the earlier cases, simulate the later period, compare.
 * :mod:`.results` — replications in parallel processes, confidence intervals, the 33 % verdict.

@@ -1,7 +1,7 @@
-"""The discrete-event simulation of a discovered model, on SimPy.
+"""The discrete-event simulation of a discovered model.
 
 Time runs in local days (day number since 1970-01-01 plus the fraction of the day). Each case
-is a SimPy process: it arrives, records its first activity, then repeatedly picks the next
+is a generator process: it arrives, records its first activity, then repeatedly picks the next
 activity from the branching probabilities of its case type, waits the sampled time and
 records the event, until it picks the end. A step done by a handler (resource-bound) waits the
 sampled time minus its processing time, then queues for one of the ``capacity`` handlers of
@@ -9,39 +9,77 @@ the shared pool and holds one for the processing time; so more work or fewer han
 queues, and the baseline keeps the observed times. Every event time is moved onto the working
 calendar (next working day, within working hours).
 
-Random numbers come from one ``numpy.random.Generator`` per run, drawn in blocks per
-distribution: the same model, period and seed give the same log.
+A case suspends only before it needs a handler (so requests reach the pool in time order and
+the handler free first serves the next request: a first-come-first-served queue of
+``capacity`` servers); everything else advances the case's own clock. The scheduler is a
+plain heap of (time, scheduling order) — exactly SimPy's event order for timeouts, without
+its per-event objects; ``simulate(..., driver="simpy")`` runs the same processes on SimPy and
+gives the identical log (a test checks it).
+
+Random numbers come from one ``numpy.random.Generator`` per run, drawn in blocks of
+:data:`BLOCK` per distribution and per branching point (a fitted family is sampled by
+interpolating a table of its quantiles, computed once per process): the same model, period and
+seed give the same log.
 """
 
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
 
 from kit.process.simulation.discovery import END, NS_PER_DAY, Dist, Model
 
-BLOCK = 256  # draws per distribution at a time
+BLOCK = 256  # draws per distribution (or branching point) at a time
+TABLE = 4097  # points of the quantile table of a fitted family (probabilities 0 … 0.999)
+_TABLES: dict = {}  # (family, parameters) → quantile table, per process
 
 
-class _Draws:
-    """Blocks of draws per distribution, so one event costs an array lookup, not a scipy call."""
+def _table(dist: Dist) -> np.ndarray:
+    """Quantiles of ``dist``'s positive part at evenly spaced probabilities (before scaling)."""
+    if dist.kind == "empirical":
+        return np.asarray(dist.quantiles, dtype=np.float64)
+    key = (dist.kind, dist.params)
+    tab = _TABLES.get(key)
+    if tab is None:
+        from scipy import stats
 
-    def __init__(self, rng: np.random.Generator) -> None:
-        self.rng = rng
-        self._pools: dict[int, list] = {}
+        if len(_TABLES) > 20_000:
+            _TABLES.clear()
+        with np.errstate(all="ignore"):
+            tab = getattr(stats, dist.kind).ppf(np.linspace(0, 0.999, TABLE), *dist.params)
+        tab = _TABLES[key] = np.nan_to_num(np.asarray(tab, dtype=np.float64))
+    return tab
 
-    def __call__(self, dist: Dist) -> float:
-        pool = self._pools.get(id(dist))
-        if pool is None or pool[1] >= len(pool[0]):
-            pool = [dist.sample(self.rng, BLOCK).tolist(), 0, dist]  # keep dist alive for id()
-            self._pools[id(dist)] = pool
-        value = pool[0][pool[1]]
-        pool[1] += 1
-        return value
+
+def _dist_stream(dist: Dist, rng: np.random.Generator):
+    """Endless draws (days) of ``dist``, made :data:`BLOCK` at a time (as ``Dist.sample``)."""
+    if dist.kind == "zero":
+        yield from repeat(0.0)
+    tab = _table(dist)
+    grid = np.linspace(0.0, 1.0, len(tab))
+    zero, factor = dist.zero_share, dist.factor
+    while True:
+        u = rng.random(BLOCK)
+        out = np.interp(rng.random(BLOCK), grid, tab)
+        if zero > 0:
+            out[u < zero] = 0.0
+        yield from (np.maximum(out, 0.0) * factor).tolist()
+
+
+def _choice_stream(targets: np.ndarray, p: np.ndarray, rng: np.random.Generator):
+    """Endless choices among ``targets`` with probabilities ``p``, :data:`BLOCK` at a time."""
+    t = np.asarray(targets, dtype=np.int64)
+    if len(t) == 1:
+        yield from repeat(int(t[0]))
+    cum = np.cumsum(p)
+    top = len(t) - 1
+    while True:
+        idx = np.minimum(np.searchsorted(cum, rng.random(BLOCK), side="right"), top)
+        yield from t[idx].tolist()
 
 
 @dataclass
@@ -141,6 +179,49 @@ class _Calendar:
         return day + frac
 
 
+def _drive(cases: list, start: float, until: float) -> None:
+    """Run the case processes in event order: (time, scheduling order), as SimPy would."""
+    heap = []
+    seq = 0
+    for g in cases:
+        t = next(g)
+        heap.append((start + (t - start), seq, g))
+        seq += 1
+    heapq.heapify(heap)
+    replace, pop = heapq.heapreplace, heapq.heappop
+    while heap:
+        t, _, g = heap[0]
+        if t >= until:
+            break
+        try:
+            nt = g.send(t)
+        except StopIteration:
+            pop(heap)
+            continue
+        replace(heap, (t + (nt - t), seq, g))
+        seq += 1
+
+
+def _drive_simpy(cases: list, start: float, until: float) -> None:
+    """The same processes on SimPy (the reference the heap scheduler is checked against)."""
+    import simpy
+
+    env = simpy.Environment(initial_time=start)
+
+    def proc(g):
+        t = next(g)
+        while True:
+            yield env.timeout(t - env.now)
+            try:
+                t = g.send(env.now)
+            except StopIteration:
+                return
+
+    for g in cases:
+        env.process(proc(g))
+    env.run(until=until)
+
+
 def simulate(
     model: Model,
     start_day: int,
@@ -148,86 +229,79 @@ def simulate(
     *,
     seed: int | np.random.SeedSequence = 0,
     horizon_day: float | None = None,
+    driver: str = "heap",
 ) -> SimLog:
     """Simulate the cases arriving on local days [start_day, end_day).
 
     ``horizon_day``: events after it are not recorded (an export cut at its extraction date);
-    default: two years after ``end_day`` (practically every case finishes).
+    default: two years after ``end_day`` (practically every case finishes). ``driver``:
+    ``"heap"`` (default) or ``"simpy"``; both give the same log.
     """
-    import simpy
-
     rng = np.random.default_rng(seed)
-    draw = _Draws(rng)
     horizon = float(horizon_day) if horizon_day is not None else float(end_day + 730)
     times, types = _arrivals(model, start_day, end_day, rng)
     cal = _Calendar(model, start_day, int(horizon) + 60)
-    env = simpy.Environment(initial_time=float(start_day))
     ev_case: list[int] = []
     ev_act: list[int] = []
     ev_time: list[float] = []
-    ev_ext: list[float] = []
-    ext_code = model.code("deadline_extended") if model.has("deadline_extended") else -2
-    ext_values = model.extension_weeks
-    cum: dict = {}
-    ublock = [rng.random(BLOCK * 16).tolist(), 0]
+    add_case, add_act, add_time = ev_case.append, ev_act.append, ev_time.append
 
-    def choose(key, table=None) -> int:
-        c = cum.get(key)
-        if c is None:
-            nxt, p = table if table is not None else model.branch(*key)
-            c = (nxt.tolist(), np.cumsum(p).tolist(), len(p) - 1)
-            cum[key] = c
-        i = ublock[1]
-        if i >= len(ublock[0]):
-            ublock[0] = rng.random(BLOCK * 16).tolist()
-            i = 0
-        ublock[1] = i + 1
-        targets, cs, top = c
-        return targets[min(bisect_right(cs, ublock[0][i]), top)]
+    dist_streams: dict = {}  # id(dist) → stream (a Dist shared by transitions shares draws)
 
-    delays: dict = {}
+    def dist_stream(dist: Dist):
+        st = dist_streams.get(id(dist))
+        if st is None:
+            st = dist_streams[id(dist)] = _dist_stream(dist, rng)
+        return st
 
-    def delay(key) -> float:
-        d = delays.get(key)
-        if d is None:
-            d = delays[key] = model.delay(*key)
-        return draw(d)
+    n_codes = len(model.activities) + 1
+    choosers: dict = {}  # (case type, activity) → stream of next activities
+    delays: dict = {}  # (case type, activity * n_codes + next) → stream of delays
 
-    starts = {k: (v[0], v[1]) for k, v in model.start.items()}
-    service = model.service
+    def chooser(ctype: int, a: int):
+        st = choosers[(ctype, a)] = _choice_stream(*model.branch(ctype, a), rng)
+        return st
+
+    def delayer(ctype: int, a: int, b: int):
+        st = delays[(ctype, a * n_codes + b)] = dist_stream(model.delay(ctype, a, b))
+        return st
+
+    starts = {k: _choice_stream(v[0], v[1], rng) for k, v in model.start.items()}
+    service = {b: dist_stream(d) for b, d in model.service.items()}
     scale = model.waiting_scale
     share_changes = model.share_changes
+    # per case: whether each change that applies to a share of the cases hits it
+    hits = (
+        rng.random((len(times), len(share_changes))) < np.array([s for *_x, s in share_changes])
+        if share_changes
+        else None
+    )
     parallel = model.parallel
     routes = model.routes
     max_events = model.max_events
-
-    def emit(i: int, a: int, t: float) -> None:
-        if t > horizon:
-            return
-        ev_case.append(i)
-        ev_act.append(a)
-        ev_time.append(t)
-        if a == ext_code and len(ext_values):
-            ev_ext.append(float(ext_values[int(rng.integers(len(ext_values)))]))
-        else:
-            ev_ext.append(np.nan)
-
     free = [float(start_day)] * max(int(model.capacity), 1)  # when each handler is next free
     heapq.heapify(free)
+    replace = heapq.heapreplace
     snap = cal.snap
+    first, lo, hi, last_day = cal.first, cal.lo, cal.hi, cal.last
+    next_work = cal.next_work
+    n_next = len(next_work)
 
     def case(i: int, ctype: int, t0: float):
-        # A case keeps its own clock ``now`` and yields to SimPy only before it needs a
-        # handler: requests then reach the pool in time order, so taking the handler who is
-        # free first is the first-come-first-served queue of ``capacity`` servers.
-        yield env.timeout(t0 - env.now)
+        clock = yield t0  # the time the scheduler resumed this case at
         now = t0
-        table = starts.get(ctype) or starts[-1]
-        a = choose(("s", ctype), table)
-        emit(i, a, now)
-        # per-case draws for changes that apply to a share of the cases
-        hit = [rng.random() < share for (_act, _f, share) in share_changes]
+        a = next(starts.get(ctype) or starts[-1])
+        if now <= horizon:
+            add_case(i)
+            add_act(a)
+            add_time(now)
+        mods = (
+            [(act, f) for (act, f, _s), h in zip(share_changes, hits[i].tolist(), strict=True) if h]
+            if hits is not None
+            else ()
+        )
         route = routes.get(ctype)
+        my_choosers = {}
         last = 0.0
         count = 1
         while count < max_events and now <= horizon:
@@ -235,43 +309,72 @@ def simulate(
                 path, days = route
                 for b in path[1:]:
                     now = snap(now + days)
-                    emit(i, b, now)
+                    if now <= horizon:
+                        add_case(i)
+                        add_act(b)
+                        add_time(now)
                     count += 1
                 a = path[-1]
                 route = None
                 last = days
                 continue
-            b = choose((ctype, a))
+            st = my_choosers.get(a)
+            if st is None:
+                st = choosers.get((ctype, a)) or chooser(ctype, a)
+                my_choosers[a] = st
+            b = next(st)
             if b == END:
                 return
-            d = delay((ctype, a, b))
-            for k, (act, factor, _share) in enumerate(share_changes):
-                if b == act and hit[k]:
+            st = delays.get((ctype, a * n_codes + b)) or delayer(ctype, a, b)
+            d = next(st)
+            for act, factor in mods:
+                if b == act:
                     d *= factor
             if parallel and (a, b) in parallel:
                 d = max(0.0, d - last)
-            s_dist = service.get(b)
-            if s_dist is not None:
-                s = min(draw(s_dist), d)
+            s_st = service.get(b)
+            if s_st is not None:
+                s = next(s_st)
+                if s > d:
+                    s = d
                 ready = now + (d - s) * scale
                 if ready > horizon:
                     return
-                if ready > env.now:
-                    yield env.timeout(ready - env.now)
-                begin = max(ready, heapq.heappop(free))
-                heapq.heappush(free, begin + s)
+                if ready > clock:
+                    clock = yield ready
+                f = free[0]
+                begin = ready if ready > f else f
                 now = begin + s
+                replace(free, now)
             else:
                 now = now + d
-            now = snap(now)
-            emit(i, b, now)
+            # onto the working calendar (as _Calendar.snap)
+            day = int(now)
+            frac = now - day
+            if frac > hi:
+                day, frac = day + 1, lo
+            elif frac < lo:
+                frac = lo
+            k = day - first
+            if 0 <= k < n_next and next_work[k] != day:
+                if next_work[k] <= last_day:
+                    now = next_work[k] + lo
+            else:
+                now = day + frac
+            if now <= horizon:
+                add_case(i)
+                add_act(b)
+                add_time(now)
             last = d
             a = b
             count += 1
 
-    for i, (t0, ct) in enumerate(zip(times.tolist(), types.tolist(), strict=True)):
-        env.process(case(i, int(ct), t0))
-    env.run(until=horizon + 1e-9)
+    procs = [
+        case(i, ct, t0)
+        for i, (t0, ct) in enumerate(zip(times.tolist(), types.tolist(), strict=True))
+    ]
+    run = _drive_simpy if driver == "simpy" else _drive
+    run(procs, float(start_day), horizon + 1e-9)
 
     names = np.asarray(model.case_types, dtype=object)
     ctype_names = names[types] if len(types) else np.array([], dtype=object)
@@ -283,13 +386,19 @@ def simulate(
             fee[sel] = values[rng.integers(len(values), size=int(sel.sum()))]
     case_arr = np.asarray(ev_case, dtype=np.int64)
     time_arr = np.asarray(ev_time, dtype=np.float64)
+    act_arr = np.asarray(ev_act, dtype=np.int64)
+    ext = np.full(len(act_arr), np.nan)
+    if model.has("deadline_extended") and len(model.extension_weeks):
+        sel = act_arr == model.code("deadline_extended")
+        values = np.asarray(model.extension_weeks, dtype=np.float64)
+        ext[sel] = values[rng.integers(len(values), size=int(sel.sum()))]
     order = np.lexsort((time_arr, case_arr))
     return SimLog(
         model=model,
         case=case_arr[order],
-        act=np.asarray(ev_act, dtype=np.int64)[order],
+        act=act_arr[order],
         time=time_arr[order],
-        extension=np.asarray(ev_ext, dtype=np.float64)[order],
+        extension=ext[order],
         case_type=ctype_names,
         arrival=times,
         fee=fee,

@@ -51,6 +51,81 @@ def _job(args) -> list[dict[str, Any]]:
     return [measure(m, start_day, end_day, seed) for m in models]
 
 
+_POOL: dict[str, Any] = {}  # the worker pool of this process, reused across runs
+_WORKER_MODELS: dict[str, Any] = {}  # in a worker: the models of the latest run (by key)
+
+
+def _chunk_job(args) -> list[list[dict[str, Any]]]:
+    """A worker's share of the replications. The models arrive pickled once per chunk and are
+    unpickled once per worker and run (``key`` is a digest of the pickle)."""
+    import pickle
+
+    key, payload, start_day, end_day, seeds = args
+    models = _WORKER_MODELS.get(key)
+    if models is None:
+        _WORKER_MODELS.clear()
+        models = _WORKER_MODELS[key] = pickle.loads(payload)
+    return [_job((models, start_day, end_day, s)) for s in seeds]
+
+
+def _pool(jobs: int):
+    """A process pool of ``jobs`` workers, started once per process and reused (fork where
+    available: workers inherit the imported kit instead of importing it again)."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = _POOL.get("pool")
+    if pool is not None and _POOL.get("jobs") == jobs and _POOL.get("pid") == _getpid():
+        return pool
+    if pool is not None and _POOL.get("pid") == _getpid():
+        pool.shutdown(wait=True)
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    _POOL.update(pool=pool, jobs=jobs, pid=_getpid())
+    return pool
+
+
+def shutdown_pool() -> None:
+    """Stop the worker pool of this process (it is also stopped when the process exits)."""
+    pool = _POOL.pop("pool", None)
+    if pool is not None and _POOL.get("pid") == _getpid():
+        pool.shutdown(wait=True)
+    _POOL.clear()
+
+
+def _getpid() -> int:
+    import os
+
+    return os.getpid()
+
+
+def _parallel(models: list[Model], start: int, end: int, seeds: list, jobs: int):
+    """Per replication, the measures of each model: ``jobs`` worker processes, the models sent
+    once per chunk of replications (a few chunks per worker, so a busy core does not hold up
+    the others)."""
+    import hashlib
+    import pickle
+
+    payload = pickle.dumps(models, protocol=pickle.HIGHEST_PROTOCOL)
+    key = hashlib.sha1(payload).hexdigest()
+    n_chunks = min(len(seeds), jobs * 4)
+    bounds = np.linspace(0, len(seeds), n_chunks + 1).round().astype(int)
+    tasks = [
+        (key, payload, start, end, seeds[lo:hi])
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+        if hi > lo
+    ]
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        for chunk in _pool(jobs).map(_chunk_job, tasks):
+            yield from chunk
+    except BrokenProcessPool:
+        shutdown_pool()  # a worker died: start a fresh pool next time
+        raise
+
+
 def interval(values: np.ndarray) -> tuple[float, float, float]:
     """(mean, low, high): Student-t 95 % interval of the mean (NaN bounds with one value)."""
     v = np.asarray(values, dtype=float)
@@ -149,15 +224,8 @@ def run(
         it = map(_job, tasks)
         rows = list(_progress(it, replications, progress))
     else:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
-        # fork: workers inherit the imported kit and the model without pickling or re-importing
-        # (spawn would cost each worker a second of imports); elsewhere spawn
-        methods = mp.get_all_start_methods()
-        ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-        with ProcessPoolExecutor(max_workers=min(jobs, replications), mp_context=ctx) as pool:
-            rows = list(_progress(pool.map(_job, tasks), replications, progress))
+        it = _parallel(models, start, end, seeds, min(jobs, replications))
+        rows = list(_progress(it, replications, progress))
     if reuse:
         rows = [[b, *r] for b, r in zip(baseline.rows, rows, strict=True)]
     base = [r[0] for r in rows]
