@@ -156,7 +156,8 @@ WORDS = {
 # numbers written the other language's way: English decimal point / thousands comma on a
 # Swedish page; decimal comma, thin-space thousands or "kr" on an English one
 WRONG_NUMBER = {
-    "sv": re.compile(r"\d\.\d{1,2}(?!\d)\s*%|\b\d{1,3},\d{3}(?!\d)|\bSEK\b"),
+    # English thousands ("1,234") never start with 0; "0,590" is a Swedish decimal (a p-value)
+    "sv": re.compile(r"\d\.\d{1,2}(?!\d)\s*%|\b[1-9]\d{0,2},\d{3}(?!\d)|\bSEK\b"),
     "en": re.compile(r"\d,\d{1,2}(?!\d)|\d\u2009\d{3}|\d\skr\b"),
 }
 _QUOTED = re.compile(r"“[^”]*”|”[^”]*”|'[^']*'")
