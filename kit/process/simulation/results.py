@@ -82,7 +82,13 @@ def _pool(jobs: int):
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("fork" if "fork" in methods else "spawn")
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
-    _POOL.update(pool=pool, jobs=jobs, pid=_getpid())
+    if not _POOL.get("atexit"):
+        import atexit
+
+        # stopped before the interpreter tears its modules down (else the executor's
+        # weakref callback prints a traceback at exit)
+        atexit.register(shutdown_pool)
+    _POOL.update(pool=pool, jobs=jobs, pid=_getpid(), atexit=True)
     return pool
 
 
@@ -91,7 +97,10 @@ def shutdown_pool() -> None:
     pool = _POOL.pop("pool", None)
     if pool is not None and _POOL.get("pid") == _getpid():
         pool.shutdown(wait=True)
+    registered = _POOL.get("atexit", False)
     _POOL.clear()
+    if registered:
+        _POOL["atexit"] = True
 
 
 def _getpid() -> int:
