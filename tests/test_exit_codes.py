@@ -181,6 +181,21 @@ CASES = [
     ("run-jobs", ["run", "toy", "--jobs", "0"], 2, "--jobs must be at least 1"),
     ("run-parameter", ["run", "toy", "-p", "nope", "1"], 2, "has no parameter 'nope'"),
     ("run-out-is-a-file", ["run", "toy", "--out", "{w}/events.csv"], 2, "must be a folder"),
+    # simulate and survey (the same rules as the commands above)
+    ("simulate-missing", ["simulate", "{w}/nope.csv"], 2, "{w}/nope.csv: events file not found"),
+    (
+        "simulate-log-out-over-events",
+        ["simulate", "{w}/events.csv", "--log-out", "{w}/events.csv"],
+        2,
+        "would overwrite the input file",
+    ),
+    ("survey-missing", ["survey", "{w}/nope.csv"], 2, "{w}/nope.csv: answers file not found"),
+    (
+        "survey-template-over-questionnaire",
+        ["survey", "--questionnaire", "{w}/cases.csv", "--template", "{w}/cases.csv"],
+        2,
+        "would overwrite the input file",
+    ),
     ("unknown-command", ["frobnicate"], 2, "invalid choice"),
 ]
 

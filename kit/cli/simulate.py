@@ -72,15 +72,18 @@ def register(sub) -> None:
 def run(args) -> int:
     import json
     import os
-    from pathlib import Path
 
+    from kit.cli._inputs import refuse_overwrite, require_file
     from kit.data.loaders import load_cases, load_log
     from kit.errors import UsageError
     from kit.process.simulation import study, to_json
 
-    for path in (args.events, args.cases, args.mapping, args.scenarios_file):
-        if path is not None and not Path(path).is_file():
-            raise UsageError(f"no such file: {path}")
+    require_file(args.events, "events file")
+    require_file(args.cases, "cases file")
+    require_file(args.mapping, "mapping file")
+    require_file(args.scenarios_file, "scenarios file")
+    inputs = (args.events, args.cases, args.mapping, args.scenarios_file)
+    refuse_overwrite(args.log_out, inputs)
     if args.replications < 1:
         raise UsageError(f"--replications {args.replications}: allowed range is 1 or more")
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)

@@ -45,6 +45,11 @@ def run(args) -> int:
         raise UsageError("give either FILE to analyse or --template OUT.xlsx, not both")
     if not args.template and not args.file:
         raise UsageError("expected FILE (survey answers) or --template OUT.xlsx")
+    from kit.cli._inputs import refuse_overwrite, require_file
+
+    require_file(args.file, "answers file")
+    require_file(args.questionnaire, "questionnaire file")
+    refuse_overwrite(args.template, [args.questionnaire])
     q = read_questionnaire(args.questionnaire)
     if args.template:
         path = write_template(q, args.template, args.lang)

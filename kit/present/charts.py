@@ -236,17 +236,11 @@ def lead_time_histogram(
     # of the line is not necessarily late; the line is a reference, not a verdict
     _bars(ax, edges[:-1], counts, bin_days, COLOUR_MAIN, edgecolors="white", linewidths=0.5)
     if limit_days is not None:
-        ax.axvline(limit_days, color=COLOUR_TARGET, linestyle="--", linewidth=1.2)
-        ax.annotate(
+        _reference_line(
+            ax,
+            limit_days,
             t("chart.limit_line", lang, weeks=_number(limit_days / 7, lang)),
-            (limit_days, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(4, -2),
-            textcoords="offset points",
-            ha="left",
-            va="top",
-            fontsize=8,
-            color=COLOUR_TARGET,
+            COLOUR_TARGET,
         )
     ax.set_xlabel(t("chart.lead_time_days", lang))
     ax.set_ylabel(t("chart.n_cases", lang))
@@ -295,6 +289,22 @@ def wip_chart(
         fontsize=8,
     )
     return _out(fig, fmt)
+
+
+def _reference_line(ax, x: float, text: str, colour: str) -> None:
+    """A dashed vertical line at ``x`` (a time limit, a goal) labelled at the top of the axes."""
+    ax.axvline(x, color=colour, linestyle="--", linewidth=1.2)
+    ax.annotate(
+        text,
+        (x, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(4, -2),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize=8,
+        color=colour,
+    )
 
 
 COLOUR_BEFORE = "#8c959f"
@@ -448,18 +458,7 @@ def scenario_chart(
             x = h if np.isfinite(h) else m
             ax.text(x, yi, f"  {_number(m, lang)}", va="center", ha="left", fontsize=8)
     if goal_days is not None:
-        ax.axvline(goal_days, color=COLOUR_OK, linestyle="--", linewidth=1.2)
-        ax.annotate(
-            t("future.chart.goal", lang),
-            (goal_days, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(4, -2),
-            textcoords="offset points",
-            ha="left",
-            va="top",
-            fontsize=8,
-            color=COLOUR_OK,
-        )
+        _reference_line(ax, goal_days, t("future.chart.goal", lang), COLOUR_OK)
     ax.set_yticks(y)
     ax.set_yticklabels(list(names), fontsize=9)
     ax.set_xlabel(t("chart.lead_time_days", lang))
