@@ -78,6 +78,14 @@ def _digest(folder: Path) -> dict[str, str]:
 
 # (id, argv with {w} = the work folder, exit code, text the one error line must hold)
 CASES = [
+    # serve
+    ("serve-pool-format", ["serve", "--pool", "lead-times"], 2, "expected DASHBOARD=N"),
+    (
+        "serve-pool-unknown",
+        ["serve", "--pool", "nope=3", "--dir", "{w}/site", "--port", "8897"],
+        2,
+        "--pool: no dashboard nope; dashboards: action-plan, action-plan.en",
+    ),
     # validate
     ("validate-missing", ["validate", "{w}/nope.csv"], 2, "{w}/nope.csv: file not found"),
     ("validate-dir", ["validate", "{w}"], 2, "is a directory"),

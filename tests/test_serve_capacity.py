@@ -11,10 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import urllib.request
 
 import pytest
 
+from kit.labs.folders import discover_labs
 from kit.labs.site import CULL_IDLE_S, CULL_INTERVAL_S, VoilaServer
+from kit.labs.voila_app import UNCONNECTED_ENV
 
 pytestmark = pytest.mark.browser
 
@@ -62,3 +65,36 @@ def test_cap_busy_page_and_release_of_a_closed_pages_kernel(tmp_path):
             assert "Culling" in server.log.read_text(encoding="utf-8")
         finally:
             browser.close()
+
+
+def test_a_page_still_loading_keeps_its_kernel_past_the_idle_timeout(tmp_path, monkeypatch):
+    """On a crowded machine a browser may need longer than the idle timeout to load the
+    page's scripts and connect: its kernel must wait for it (for the grace period), not be
+    culled from under the loading page. The page here never connects (plain HTTP, no
+    scripts), so after the grace period its kernel does go."""
+    monkeypatch.setenv(UNCONNECTED_ENV, "15")
+    labs = [lab for lab in discover_labs() if lab.id == "action-plan"]
+    server = VoilaServer(tmp_path / "site", preheat=False, cull=(2, 1), labs=labs)
+    with server as url:
+        with urllib.request.urlopen(url + BOARD, timeout=180) as resp:
+            assert b"jupyter-config-data" in resp.read()  # rendered, kernel started
+        assert len(server.kernel_pids()) == 1
+        time.sleep(6)  # idle timeout 2 s, checked every 1 s: culled by now without the grace
+        assert len(server.kernel_pids()) == 1
+        deadline = time.monotonic() + 40
+        while server.kernel_pids() and time.monotonic() < deadline:
+            time.sleep(1)
+        assert server.kernel_pids() == []  # a page that never connects does not hold it forever
+
+
+def test_pool_size_per_dashboard(tmp_path):
+    """``pools`` preheats more kernels for one dashboard than the default for the others."""
+    labs = [lab for lab in discover_labs() if lab.id == "action-plan"]
+    server = VoilaServer(tmp_path / "site", pool_size=1, pools={"action-plan": 3}, labs=labs)
+    with server as url:
+        deadline = time.monotonic() + 120
+        while len(server.kernel_pids()) < 4 and time.monotonic() < deadline:
+            time.sleep(1)
+        time.sleep(3)  # no more than that come
+        assert len(server.kernel_pids()) == 4  # 3 for action-plan.ipynb, 1 for action-plan.en
+        assert url

@@ -34,7 +34,16 @@ def register(sub) -> None:
         type=int,
         default=1,
         metavar="N",
-        help="preheated kernels waiting per dashboard (default 1)",
+        help="preheated kernels waiting per dashboard (default 1; about 200 MB each)",
+    )
+    p.add_argument(
+        "--pool",
+        action="append",
+        default=[],
+        metavar="DASHBOARD=N",
+        help="more (or fewer) preheated kernels for one dashboard, e.g. --pool lead-times=10 "
+        "for a meeting where ten people open it at once (lead-times.en for the English copy; "
+        "repeatable)",
     )
     p.add_argument(
         "--tiles",
@@ -43,6 +52,18 @@ def register(sub) -> None:
         "or OpenStreetMap; Lantmäteriet's open topographic map: see README, Basemap)",
     )
     p.set_defaults(func=run)
+
+
+def _pools(specs: list[str]) -> dict[str, int]:
+    from kit.errors import UsageError
+
+    pools = {}
+    for spec in specs:
+        name, _, size = spec.partition("=")
+        if not name or not size.isdigit():
+            raise UsageError(f"--pool {spec}: expected DASHBOARD=N, e.g. lead-times=10")
+        pools[name] = int(size)
+    return pools
 
 
 def run(args) -> int:
@@ -64,4 +85,5 @@ def run(args) -> int:
         preheat=not args.no_preheat,
         max_kernels=args.max_kernels,
         pool_size=args.pool_size,
+        pools=_pools(args.pool),
     )

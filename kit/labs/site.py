@@ -285,13 +285,27 @@ def default_max_kernels() -> int:
     return max(1, min(2 * cores + 2, int(available_mb // KERNEL_MB)))
 
 
+#: seconds before a taken pool kernel is replaced: the replacement (a kernel start and a run
+#: of the notebook, about 2 s of CPU) then does not compete with the page it was taken for
+FILL_DELAY_S = 3.0
+
+
 def voila_command(
-    site: Path, port: int, *, preheat: bool = True, max_kernels: int = 0, pool_size: int = 1
+    site: Path,
+    port: int,
+    *,
+    preheat: bool = True,
+    max_kernels: int = 0,
+    pool_size: int = 1,
+    pools: dict[str, int] | None = None,
+    cull: tuple[float, float] = (CULL_IDLE_S, CULL_INTERVAL_S),
 ) -> tuple[list[str], dict[str, str]]:
     """The Voilà command line and environment for serving ``site``.
 
     ``max_kernels`` caps viewers' kernels (0: no cap; beyond it the busy page, see
-    :mod:`kit.labs.voila_app`); ``pool_size`` preheated kernels wait per dashboard.
+    :mod:`kit.labs.voila_app`); ``pool_size`` preheated kernels wait per dashboard, ``pools``
+    overrides it per dashboard (``{"lead-times": 10, "lead-times.en": 2}``); ``cull``: a
+    closed page's kernel goes after ``cull[0]`` idle seconds, checked every ``cull[1]``.
     """
     cmd = [
         sys.executable,
@@ -307,16 +321,21 @@ def voila_command(
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.strip_sources=True",
         f"--VoilaConfiguration.file_allowlist={IMAGES_ONLY}",  # one item: only images
-        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
+        f"--MappingKernelManager.cull_idle_timeout={cull[0]:g}",
+        f"--MappingKernelManager.cull_interval={cull[1]:g}",
         "--MappingKernelManager.cull_connected=False",  # an open page keeps its kernel
     ]
     if preheat:
-        cmd += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+        cmd += [
+            "--preheat_kernel=True",
+            f"--pool_size={pool_size}",
+            f"--VoilaKernelManager.fill_delay={FILL_DELAY_S}",
+        ]
     env = dict(os.environ)
-    from kit.labs.voila_app import MAX_KERNELS_ENV
+    from kit.labs.voila_app import MAX_KERNELS_ENV, POOLS_ENV
 
     env[MAX_KERNELS_ENV] = str(max(0, max_kernels))
+    env[POOLS_ENV] = json.dumps({f"{name}.ipynb": n for name, n in (pools or {}).items()})
     env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(site / SHARE), env.get("JUPYTER_PATH")) if p
     )
@@ -389,24 +408,34 @@ def serve(
     preheat: bool = True,
     max_kernels: int | None = None,
     pool_size: int = 1,
+    pools: dict[str, int] | None = None,
 ) -> int:
     """Publish the labs and run Voilà in the foreground until Ctrl-C or SIGTERM.
 
-    Refuses a busy port (UsageError, exit 2). On SIGINT or SIGTERM, Voilà and its kernels
-    are stopped before this returns.
+    Refuses a busy port and a ``pools`` entry naming no dashboard (UsageError, exit 2). On
+    SIGINT or SIGTERM, Voilà and its kernels are stopped before this returns.
     """
     import signal
     import threading
 
+    from kit.errors import UsageError
     from kit.labs.kernel import ensure_registered
 
     check_port(port)
     ensure_registered()
     site = (site or build_dir() / "site").resolve()
     boards = publish(site)
+    names = sorted(b.notebook.removesuffix(".ipynb") for b in boards)
+    unknown = sorted(set(pools or {}) - set(names))
+    if unknown:
+        raise UsageError(
+            f"--pool: no dashboard {', '.join(unknown)}; dashboards: {', '.join(names)}"
+        )
     set_default_lang(site, lang)
     cap = default_max_kernels() if max_kernels is None else max_kernels
-    cmd, env = voila_command(site, port, preheat=preheat, max_kernels=cap, pool_size=pool_size)
+    cmd, env = voila_command(
+        site, port, preheat=preheat, max_kernels=cap, pool_size=pool_size, pools=pools
+    )
     stopped = threading.Event()
     in_main = threading.current_thread() is threading.main_thread()
     previous = {}
@@ -417,6 +446,8 @@ def serve(
     try:
         print(f"Dashboards ({len(boards)}): http://127.0.0.1:{port}/   (Ctrl+C stops)", flush=True)
         pool = f"{pool_size} preheated per dashboard" if preheat else "none preheated"
+        if preheat and pools:
+            pool += ", " + ", ".join(f"{n} for {name}" for name, n in sorted(pools.items()))
         print(
             f"Kernels: at most {cap or 'unlimited'} for viewers ({pool}); "
             f"a closed page's kernel is released after ~{CULL_IDLE_S} s",
@@ -450,9 +481,13 @@ class VoilaServer:
         timeout: float = 120.0,
         max_kernels: int = 0,
         pool_size: int = 1,
+        pools: dict[str, int] | None = None,
+        cull: tuple[float, float] = (CULL_IDLE_S, CULL_INTERVAL_S),
         labs: list[Lab] | None = None,
     ) -> None:
         self.site = site
+        self.pools = pools
+        self.cull = cull
         self.labs = labs
         self.preheat = preheat
         self.max_kernels = max_kernels
@@ -477,6 +512,8 @@ class VoilaServer:
             preheat=self.preheat,
             max_kernels=self.max_kernels,
             pool_size=self.pool_size,
+            pools=self.pools,
+            cull=self.cull,
         )
         self._log = open(self.log, "w", encoding="utf-8")  # noqa: SIM115 - closed in __exit__
         self.proc = start_voila(cmd, env, stdout=self._log, stderr=subprocess.STDOUT)

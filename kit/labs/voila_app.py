@@ -10,7 +10,10 @@ Voilà 0.5 has no option for these, so this module wraps its kernel manager and 
   page gets it until it is shut down (culled after its page closed, see ``voila_command``).
 - A kernel handed from the pool to a page is marked active at that moment: it may have sat idle
   in the pool longer than the cull timeout, and must not be culled before the page's websocket
-  connects.
+  connects. A viewer's kernel whose page has not connected yet is not culled at all for
+  ``TESTLAB_UNCONNECTED_S`` (default 120 s): on a crowded machine a browser may take longer
+  than the cull timeout to load the page's scripts, and culling then left the page waiting for
+  a kernel that no longer existed (seen with 10 viewers at once: 2 of 10 pages never showed).
 - **Compression**: tornado's ``compress_response`` (gzip for HTML, JS, CSS and JSON).
 - **Cache**: widget bundles with a content hash in their name are cached for a year
   (:class:`LongCacheFiles`), so a returning viewer's browser does not ask for them again.
@@ -25,24 +28,59 @@ import re
 import sys
 
 MAX_KERNELS_ENV = "TESTLAB_MAX_KERNELS"
+#: JSON ``{"<dashboard>.ipynb": N}``: preheated kernels for these dashboards instead of the default
+POOLS_ENV = "TESTLAB_POOLS"
+#: seconds a viewer's kernel is kept for a page that has not connected to it yet
+UNCONNECTED_ENV = "TESTLAB_UNCONNECTED_S"
+UNCONNECTED_S = 120.0
 YEAR_S = 365 * 24 * 3600
 #: a bundle file named by its content hash (webpack: ``123.0a1b2c3d4e5f6a7b8c9d.js``)
 HASHED = re.compile(r"[.-][0-9a-f]{16,}\.(js|css|woff2?|ttf|svg|png)$")
 
 
 def _capped(base: type) -> type:
+    import json
+    import time
+
     from jupyter_server._tz import utcnow
     from tornado.web import HTTPError
+    from traitlets import default
     from voila.utils import ENV_VARIABLE
 
     class CappedKernelManager(base):
-        """Refuse (503) a viewer's kernel beyond ``TESTLAB_MAX_KERNELS``."""
+        """Refuse (503) a viewer's kernel beyond ``TESTLAB_MAX_KERNELS``; pool sizes per
+        dashboard from ``TESTLAB_POOLS``."""
+
+        @default("kernel_pools_config")
+        def _testlab_pools(self):
+            pools = base._kernel_pools_config(self)  # {"default": {"pool_size": --pool_size, ...}}
+            for notebook, size in json.loads(os.environ.get(POOLS_ENV) or "{}").items():
+                pools[notebook] = {**pools["default"], "pool_size": int(size)}
+            return pools
 
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
             self._viewers: set[str] = set()
             self._pending = 0
             self._cap = int(os.environ.get(MAX_KERNELS_ENV, "0") or 0)
+            #: viewer kernel id -> when its page got it, until the page's websocket connects
+            self._unconnected: dict[str, float] = {}
+            self._grace = float(os.environ.get(UNCONNECTED_ENV) or UNCONNECTED_S)
+
+        def _handed(self, kernel_id: str) -> None:
+            self._viewers.add(kernel_id)
+            self._unconnected[kernel_id] = time.monotonic()
+
+        def notify_connect(self, kernel_id):
+            self._unconnected.pop(kernel_id, None)
+            return super().notify_connect(kernel_id)
+
+        async def cull_kernel_if_idle(self, kernel_id):
+            since = self._unconnected.get(kernel_id)
+            if since is not None and time.monotonic() - since < self._grace:
+                return None  # its page is still loading
+            self._unconnected.pop(kernel_id, None)
+            return await super().cull_kernel_if_idle(kernel_id)
 
         def _in_use(self) -> int:
             alive = set(self.list_kernel_ids())
@@ -66,7 +104,7 @@ def _capped(base: type) -> type:
                 kernel_id = await super().start_kernel(*args, **kwargs)
             finally:
                 self._pending -= 1
-            self._viewers.add(kernel_id)
+            self._handed(kernel_id)
             return kernel_id
 
         async def get_rendered_notebook(self, *args, **kwargs):
@@ -76,7 +114,7 @@ def _capped(base: type) -> type:
                 task, cache, kernel_id = await super().get_rendered_notebook(*args, **kwargs)
             finally:
                 self._pending -= 1
-            self._viewers.add(kernel_id)
+            self._handed(kernel_id)
             kernel = self._kernels.get(kernel_id)
             if kernel is not None:
                 kernel.last_activity = utcnow()  # idle in the pool is not idle on a page
