@@ -84,7 +84,7 @@ CASES = [
         "serve-pool-unknown",
         ["serve", "--pool", "nope=3", "--dir", "{w}/site", "--port", "8897"],
         2,
-        "--pool: no dashboard nope; dashboards: action-plan, action-plan.en",
+        "--pool: no dashboard nope; dashboards: toy, toy.en",
     ),
     # validate
     ("validate-missing", ["validate", "{w}/nope.csv"], 2, "{w}/nope.csv: file not found"),
