@@ -424,13 +424,16 @@ def serve(
     check_port(port)
     ensure_registered()
     site = (site or build_dir() / "site").resolve()
-    boards = publish(site)
-    names = sorted(b.notebook.removesuffix(".ipynb") for b in boards)
+    labs = discover_labs()
+    names = sorted(
+        lab.id if lang == "sv" else f"{lab.id}.{lang}" for lab in labs for lang in LANGUAGES
+    )
     unknown = sorted(set(pools or {}) - set(names))
-    if unknown:
+    if unknown:  # refused before anything is written
         raise UsageError(
             f"--pool: no dashboard {', '.join(unknown)}; dashboards: {', '.join(names)}"
         )
+    boards = publish(site, labs)
     set_default_lang(site, lang)
     cap = default_max_kernels() if max_kernels is None else max_kernels
     cmd, env = voila_command(
