@@ -387,3 +387,20 @@ def test_dashboard_renders_both_languages_and_records_kpis(monkeypatch):
     html_en = d.render_html()
     assert "Can we trust the model?" in html_en and "Kan vi lita" not in html_en
     assert len(d.controls()) == 1 + sum(len(s.parameters) for s in d.known.values())
+
+
+def test_slider_readouts_are_written_in_the_page_language():
+    """ipywidgets' own readout writes "0.60" on Swedish pages too; ours follows the page."""
+    import ipywidgets as w
+
+    from kit.present.views.future_process import FutureProcessDashboard
+
+    for lang, comma in (("sv", ","), ("en", ".")):
+        d = FutureProcessDashboard("alingsas", lang, replications=1)
+        boxes = d.controls()[1:]
+        floats = [b for b in boxes if isinstance(b.children[0], w.FloatSlider)]
+        assert floats and all(not b.children[0].readout for b in boxes)
+        slider, label = floats[0].children
+        assert label.value == f"{slider.value:.2f}".replace(".", comma)
+        slider.value = 0.35
+        assert label.value == f"0{comma}35"

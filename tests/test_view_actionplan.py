@@ -112,3 +112,20 @@ def test_report_prints_to_pdf_with_chromium(journal, tmp_path):
     d = ActionPlanDashboard("umea", "en", journal=journal, sample_history=False, today="2026-10-01")
     pdf = d.export_pdf(tmp_path / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-") and len(pdf) > 20_000
+
+
+def test_source_line_never_shows_the_servers_absolute_path(tmp_path):
+    """The journal is named as the project writes it (build/…/journal.sqlite), whether or not
+    it exists yet; a journal outside the project by its file name only."""
+    from kit.config import project_root
+
+    inside = project_root() / "build" / "no-runs-here"  # not created: only its name is shown
+    d = ActionPlanDashboard("umea", "sv", journal=inside, sample_history=False, today="2026-10-01")
+    text = d.render_html()
+    assert "ingen körjournal än (build/no-runs-here/journal.sqlite saknas" in text
+    assert str(project_root()) not in text
+    d = ActionPlanDashboard(
+        "umea", "en", journal=tmp_path, sample_history=False, today="2026-10-01"
+    )
+    text = d.render_html()
+    assert "(journal.sqlite is missing" in text and str(tmp_path) not in text

@@ -144,24 +144,11 @@ LABELS: dict[str, dict[str, str]] = {
         "sv": "Styrgruppsrapport – {plan}",
         "en": "Steering-group report – {plan}",
     },
-    # units as lab.yml writes them (Swedish) and KPI names of labs built in parallel
+    # units as lab.yml writes them (Swedish)
     "actionplan.unit.dagar": {"sv": "dagar", "en": "days"},
     "actionplan.unit.pp": {"sv": "procentenheter", "en": "percentage points"},
     "actionplan.unit.skalsteg": {"sv": "skalsteg", "en": "scale points"},
     "actionplan.unit.ärenden": {"sv": "ärenden", "en": "cases"},
-    "actionplan.kpi.best_reduction_pct": {
-        "sv": "Simulerad minskning, bästa prototyp",
-        "en": "Simulated reduction, best prototype",
-    },
-    "actionplan.kpi.overall_change": {
-        "sv": "Förändring av innovationsförmåga",
-        "en": "Change in innovation capability",
-    },
-    "actionplan.lab.future-process": {"sv": "Framtidens process", "en": "Future process"},
-    "actionplan.lab.innovation-capability": {
-        "sv": "Innovationsförmåga",
-        "en": "Innovation capability",
-    },
     "actionplan.source": {
         "sv": "handlingsplanen datasets/{municipality}/handlingsplan.yml och resultatjournalen",
         "en": "the action plan datasets/{municipality}/handlingsplan.yml and the results journal",

@@ -320,7 +320,8 @@ class Dashboard:
         self._refresh()
 
     def _refresh(self) -> None:
-        self._output.value = self.render_html()
+        if self._output is not None:  # None until show(): controls built on their own
+            self._output.value = self.render_html()
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

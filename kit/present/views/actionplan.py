@@ -35,19 +35,6 @@ SHARED_KPIS = (
     ("future-process", "best_reduction_pct"),
     ("innovation-capability", "overall_change"),
 )
-#: KPIs of labs built in parallel, by the names agreed for them; a lab.yml, once there, wins
-PENDING_KPIS: dict[str, dict[str, dict[str, Any]]] = {
-    "future-process": {
-        "baseline_median_days": {"direction": "lower", "unit": "dagar"},
-        "best_reduction_pct": {"direction": "higher", "unit": "%"},
-        "validation_median_error_pct": {"direction": "lower", "unit": "%"},
-    },
-    "innovation-capability": {
-        "overall_change": {"direction": "higher", "unit": "skalsteg"},
-        "dimensions_improved": {"direction": "higher", "unit": "st"},
-        "overall_after": {"direction": "higher", "unit": "skalsteg"},
-    },
-}
 STATUS_COLOURS = {
     "on_track": "#1a7f37",
     "at_risk": "#bf8700",
@@ -78,17 +65,10 @@ _CSS = """
 
 
 def kpi_catalogue(lang: str = DEFAULT_LANG) -> dict[str, dict[str, dict[str, Any]]]:
-    """``{lab: {kpi: {"direction", "unit", "label", "lab_title"}}}`` from ``labs/*/lab.yml``,
-    with the agreed KPIs of labs not yet in this checkout (:data:`PENDING_KPIS`)."""
+    """``{lab: {kpi: {"direction", "unit", "label", "lab_title"}}}`` from ``labs/*/lab.yml``."""
     from kit.labs.folders import discover_labs
 
     out: dict[str, dict[str, dict[str, Any]]] = {}
-    for lab, kpis in PENDING_KPIS.items():
-        title = LABELS[f"actionplan.lab.{lab}"]
-        out[lab] = {
-            k: {**v, "label": _pending_label(k, lang), "lab_title": title.get(lang) or title["sv"]}
-            for k, v in kpis.items()
-        }
     for lab in discover_labs():
         entries = out.setdefault(lab.id, {})
         for k in lab.meta.get("kpis") or []:
@@ -104,9 +84,15 @@ def kpi_catalogue(lang: str = DEFAULT_LANG) -> dict[str, dict[str, dict[str, Any
     return out
 
 
-def _pending_label(kpi: str, lang: str) -> str:
-    key = f"actionplan.kpi.{kpi}"
-    return (LABELS[key].get(lang) or LABELS[key]["sv"]) if key in LABELS else kpi
+def _shown_path(path: Path) -> str:
+    """A file as a viewer may see it: relative to the project (``build/runs/journal.sqlite``),
+    never the server's absolute path; a file elsewhere by its name."""
+    from kit.config import project_root
+
+    try:
+        return path.resolve().relative_to(project_root().resolve()).as_posix()
+    except ValueError:
+        return path.name
 
 
 def format_value(value: Any, unit: str, lang: str) -> str:
@@ -377,15 +363,16 @@ class ActionPlanDashboard(Dashboard):
         ]
         sample = self.t("actionplan.sources_sample") if self.sample_history else ""
         self._load({(g.lab, g.kpi, self.municipality) for g in plan.goals})
+        shown = _shown_path(self.journal)
         if self.journal.exists() and self._journal_error is None:
             src = self.t(
                 "actionplan.sources",
-                path=str(self.journal),
+                path=shown,
                 n=number(self._n_runs or 0, self.lang),
                 sample=sample,
             )
         else:
-            src = self.t("actionplan.sources_none", path=str(self.journal), sample=sample)
+            src = self.t("actionplan.sources_none", path=shown, sample=sample)
         lines.append(f'<p class="testlab-note">{_e(src)}</p>')
         if self._journal_error:
             err = self.t("actionplan.journal_error", error=self._journal_error)

@@ -195,11 +195,27 @@ class FutureProcessDashboard(Dashboard):
                     style=slider_style,
                     layout=w.Layout(width="600px"),
                     continuous_update=False,
+                    readout=False,  # ipywidgets writes "0.60" whatever the page's language
                     **kwargs,
                 )
                 self._widgets[f"{name}.{p.name}"] = widget
-                out.append(widget)
+                out.append(self._with_readout(widget, 0 if whole else 2))
         return out
+
+    def _with_readout(self, slider, decimals: int):
+        """The slider with its value beside it in the page's number format ("0,60" on Swedish
+        pages); a change of the slider re-renders the dashboard."""
+        import ipywidgets as w
+
+        readout = w.Label(number(slider.value, self.lang, decimals))
+        readout.add_class("testlab-readout")
+
+        def show(change: dict) -> None:
+            readout.value = number(change["new"], self.lang, decimals)
+
+        slider.observe(show, names="value")
+        slider.observe(self._on_change, names="value")
+        return w.HBox([slider, readout])
 
     def _read_controls(self) -> None:
         if not self._widgets:
