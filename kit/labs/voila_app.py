@@ -14,6 +14,11 @@ Voilà 0.5 has no option for these, so this module wraps its kernel manager and 
   ``TESTLAB_UNCONNECTED_S`` (default 120 s): on a crowded machine a browser may take longer
   than the cull timeout to load the page's scripts, and culling then left the page waiting for
   a kernel that no longer existed (seen with 10 viewers at once: 2 of 10 pages never showed).
+- **Pool fills one at a time** (``FILL_AT_ONCE``, half the cores): Voilà starts a replacement
+  for every pool kernel a page takes, all at once; ten viewers arriving together set ten
+  kernels starting and running the notebook (about 3 s of CPU each) while their own pages were
+  loading, and the pages waited about 40 s on two cores. A pool kernel now counts as filled
+  when its notebook has run, and at most ``FILL_AT_ONCE`` fill at a time.
 - **Compression**: tornado's ``compress_response`` (gzip for HTML, JS, CSS and JSON).
 - **Cache**: widget bundles with a content hash in their name are cached for a year
   (:class:`LongCacheFiles`), so a returning viewer's browser does not ask for them again.
@@ -38,7 +43,12 @@ YEAR_S = 365 * 24 * 3600
 HASHED = re.compile(r"[.-][0-9a-f]{16,}\.(js|css|woff2?|ttf|svg|png)$")
 
 
+#: pool kernels starting and running their notebook at the same time
+FILL_AT_ONCE = max(1, (os.cpu_count() or 2) // 2)
+
+
 def _capped(base: type) -> type:
+    import asyncio
     import json
     import time
 
@@ -66,6 +76,19 @@ def _capped(base: type) -> type:
             #: viewer kernel id -> when its page got it, until the page's websocket connects
             self._unconnected: dict[str, float] = {}
             self._grace = float(os.environ.get(UNCONNECTED_ENV) or UNCONNECTED_S)
+
+        async def _initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs):
+            if kernel_id is not None:  # a restarted kernel, not a pool fill
+                return await super()._initialize(notebook_path, kernel_id, **kwargs)
+            if getattr(self, "_fills", None) is None:
+                self._fills = asyncio.Semaphore(FILL_AT_ONCE)  # on Voilà's event loop
+            async with self._fills:
+                content = await super()._initialize(notebook_path, None, **kwargs)
+                try:
+                    await asyncio.shield(content["task"])  # the notebook has run
+                except Exception:  # noqa: BLE001 - the page that takes it shows the error
+                    pass
+            return content
 
         def _handed(self, kernel_id: str) -> None:
             self._viewers.add(kernel_id)
