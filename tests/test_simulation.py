@@ -130,6 +130,93 @@ def test_events_snap_to_working_days():
     assert (ev["timestamp"].dt.day_of_week < 5).all()
 
 
+def _two_step_model(capacity: int):
+    """intake → review → finish on every case; 1 day from step to step, of which the last
+    0.25 day is a handler's work on review and finish; every hour of every day is working time."""
+    from dataclasses import replace
+
+    from kit.process.simulation.discovery import Calendar, Dist
+
+    m = discover(_generic())
+    i, r, f = m.code("intake"), m.code("review"), m.code("finish")
+    one = Dist("empirical", quantiles=(1.0, 1.0), n=1, mean=1.0)
+    quarter = Dist("empirical", quantiles=(0.25, 0.25), n=1, mean=0.25)
+    return replace(
+        m,
+        start={-1: (np.array([i]), np.ones(1))},
+        branches={
+            (-1, i): (np.array([r]), np.ones(1)),
+            (-1, r): (np.array([f]), np.ones(1)),
+            (-1, f): (np.array([END]), np.ones(1)),
+        },
+        delays={(-1, i, r): one, (-1, r, f): one},
+        service={r: quarter, f: quarter},
+        capacity=capacity,
+        calendar=Calendar((True,) * 7, 0.0, 24.0, False),
+    )
+
+
+@pytest.mark.parametrize("capacity", [1, 2])
+def test_event_log_has_start_timestamp_and_handler_computed_by_hand(monkeypatch, capacity):
+    from kit.process.simulation import engine
+
+    m = _two_step_model(capacity)
+    day = m.first_day
+    # two cases arrive together at noon
+    monkeypatch.setattr(
+        engine, "_arrivals", lambda *_a: (np.array([day + 0.5, day + 0.5]), np.array([0, 0]))
+    )
+    ev = simulate(m, day, day + 1, seed=0).event_log()
+    assert list(ev.columns) == ["case_id", "activity", "timestamp", "resource", "start_timestamp"]
+    d0 = pd.Timestamp(day * 86_400, unit="s")
+
+    def at(days, hour):
+        return d0 + pd.Timedelta(days=days, hours=hour)
+
+    # case 0 is served first: review ready at day 1 06:00 (1 day − 0.25 day of work after
+    # noon), done at 12:00; finish ready at day 2 06:00, done 12:00
+    expected0 = [
+        ("intake", at(0, 12), "", pd.NaT),
+        ("review", at(1, 12), "handler-01", at(1, 6)),
+        ("finish", at(2, 12), "handler-01", at(2, 6)),
+    ]
+    if capacity == 1:
+        # case 1 waits for the one handler: review 12:00–18:00, then finish is ready at
+        # day 2 12:00, when the handler is free again
+        expected1 = [
+            ("intake", at(0, 12), "", pd.NaT),
+            ("review", at(1, 18), "handler-01", at(1, 12)),
+            ("finish", at(2, 18), "handler-01", at(2, 12)),
+        ]
+    else:
+        # a second handler takes case 1 at once; from then on each case's handler is the one
+        # free first (handler 1 is free at 12:00, handler 2 too, the lower number first)
+        expected1 = [
+            ("intake", at(0, 12), "", pd.NaT),
+            ("review", at(1, 12), "handler-02", at(1, 6)),
+            ("finish", at(2, 12), "handler-02", at(2, 6)),
+        ]
+    got = [
+        (r.activity, r.timestamp, r.resource, r.start_timestamp) for r in ev.itertuples(index=False)
+    ]
+    assert got == expected0 + expected1
+
+
+def test_handlers_in_a_simulated_log_never_do_two_things_at_once(alingsas_small):
+    events, cases = alingsas_small
+    m = discover(events, cases)
+    ev = simulate(m, m.first_day, m.last_day + 1, seed=2).event_log()
+    handled = ev[ev["resource"] != ""]
+    assert handled["start_timestamp"].notna().all()
+    assert ev.loc[ev["resource"] == "", "start_timestamp"].isna().all()
+    assert (handled["start_timestamp"] <= handled["timestamp"]).all()
+    assert handled["resource"].nunique() == m.capacity
+    for _h, g in handled.sort_values(["start_timestamp", "timestamp"]).groupby("resource"):
+        ends = g["timestamp"].to_numpy()
+        starts = g["start_timestamp"].to_numpy()
+        assert (starts[1:] >= ends[:-1]).all()
+
+
 def test_scenarios_parse_validate_and_refuse_bad_values():
     known = load_scenarios()
     assert {"e-service", "auto-plan-check", "fast-lane", "staffing", "digital-consultation"} <= set(
@@ -346,7 +433,23 @@ def test_cli_json_shape_same_seed_same_bytes_and_log_out(tmp_path, small_csv):
         text=True,
         check=True,
     )
-    assert json.loads(lt.stdout)["summary"]["n_cases"] > 50
+    written = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(written.columns[:5]) == [
+        "case_id",
+        "activity",
+        "timestamp",
+        "resource",
+        "start_timestamp",
+    ]
+    worked = written["resource"] != ""
+    assert worked.any() and (~worked).any()
+    assert (written.loc[worked, "start_timestamp"] != "").all()
+    assert (written.loc[~worked, "start_timestamp"] == "").all()
+    assert (
+        pd.to_datetime(written.loc[worked, "start_timestamp"])
+        <= pd.to_datetime(written.loc[worked, "timestamp"])
+    ).all()
+    assert json.loads(lt.stdout)["summary"]["n_cases"] == written["case_id"].nunique()
 
 
 def test_cli_bad_input_one_line_exit_2(tmp_path):

@@ -7,7 +7,9 @@ records the event, until it picks the end. A step done by a handler (resource-bo
 sampled time minus its processing time, then queues for one of the ``capacity`` handlers of
 the shared pool and holds one for the processing time; so more work or fewer handlers make
 queues, and the baseline keeps the observed times. Every event time is moved onto the working
-calendar (next working day, within working hours).
+calendar (next working day, within working hours). Each handled step records when its
+handler began it and which handler it was (:meth:`SimLog.event_log`: the ``start_timestamp``
+and ``resource`` columns of the exported log).
 
 A case suspends only before it needs a handler (so requests reach the pool in time order and
 the handler free first serves the next request: a first-come-first-served queue of
@@ -91,6 +93,8 @@ class SimLog:
     act: np.ndarray
     time: np.ndarray
     extension: np.ndarray  # weeks on deadline_extended events, NaN elsewhere
+    start: np.ndarray  # per event: when its handler began the work (days), NaN where unmodelled
+    handler: np.ndarray  # per event: the handler (0 … capacity − 1) who did it, −1 for none
     case_type: np.ndarray  # per case: case type name
     arrival: np.ndarray  # per case: arrival time (days)
     fee: np.ndarray  # per case: fee (SEK), NaN when unknown
@@ -121,6 +125,26 @@ class SimLog:
                 dtype="Int64",
             )
             out.loc[~np.isfinite(self.extension), "extension_weeks"] = pd.NA
+        return out
+
+    def event_log(self) -> pd.DataFrame:
+        """The events for other tools: :meth:`events` plus ``resource`` (the simulated handler,
+        ``handler-01`` …, empty for steps no handler does) and ``start_timestamp`` (when the
+        handler began the step, after any queue; empty where the model has no processing
+        time; moved onto the working calendar like every event time, never after the step's
+        end), both to the minute like ``timestamp``."""
+        out = self.events()
+        width = max(2, len(str(int(self.handler.max()) + 1))) if len(self.handler) else 2
+        names = np.array(
+            [""]
+            + [f"handler-{k:0{width}d}" for k in range(1, int(self.handler.max(initial=-1)) + 2)],
+            dtype=object,
+        )
+        out.insert(3, "resource", names[self.handler + 1])
+        has = np.isfinite(self.start)
+        ns = (np.round(np.where(has, self.start, 0.0) * 1440) * 60 * 10**9).astype(np.int64)
+        start = pd.Series(ns.view("datetime64[ns]"))
+        out.insert(4, "start_timestamp", start.where(has))
         return out
 
     def cases(self) -> pd.DataFrame:
@@ -245,6 +269,9 @@ def simulate(
     ev_act: list[int] = []
     ev_time: list[float] = []
     add_case, add_act, add_time = ev_case.append, ev_act.append, ev_time.append
+    # handled steps: (event index, start of the work, handler)
+    work: list[tuple[int, float, int]] = []
+    add_work = work.append
 
     dist_streams: dict = {}  # id(dist) → stream (a Dist shared by transitions shares draws)
 
@@ -279,7 +306,8 @@ def simulate(
     parallel = model.parallel
     routes = model.routes
     max_events = model.max_events
-    free = [float(start_day)] * max(int(model.capacity), 1)  # when each handler is next free
+    # (when each handler is next free, handler): the first free serves the next request
+    free = [(float(start_day), k) for k in range(max(int(model.capacity), 1))]
     heapq.heapify(free)
     replace = heapq.heapreplace
     snap = cal.snap
@@ -342,12 +370,13 @@ def simulate(
                     return
                 if ready > clock:
                     clock = yield ready
-                f = free[0]
+                f, h = free[0]
                 begin = ready if ready > f else f
                 now = begin + s
-                replace(free, now)
+                replace(free, (now, h))
             else:
                 now = now + d
+                h = -1
             # onto the working calendar (as _Calendar.snap)
             day = int(now)
             frac = now - day
@@ -362,6 +391,8 @@ def simulate(
             else:
                 now = day + frac
             if now <= horizon:
+                if h >= 0:
+                    add_work((len(ev_time), snap(begin), h))
                 add_case(i)
                 add_act(b)
                 add_time(now)
@@ -392,6 +423,13 @@ def simulate(
         sel = act_arr == model.code("deadline_extended")
         values = np.asarray(model.extension_weeks, dtype=np.float64)
         ext[sel] = values[rng.integers(len(values), size=int(sel.sum()))]
+    start = np.full(len(act_arr), np.nan)
+    handler = np.full(len(act_arr), -1, dtype=np.int64)
+    if work:
+        w = np.asarray(work, dtype=np.float64)
+        idx = w[:, 0].astype(np.int64)
+        start[idx] = np.minimum(w[:, 1], time_arr[idx])  # on the calendar, never after the end
+        handler[idx] = w[:, 2].astype(np.int64)
     order = np.lexsort((time_arr, case_arr))
     return SimLog(
         model=model,
@@ -399,6 +437,8 @@ def simulate(
         act=act_arr[order],
         time=time_arr[order],
         extension=ext[order],
+        start=start[order],
+        handler=handler[order],
         case_type=ctype_names,
         arrival=times,
         fee=fee,
