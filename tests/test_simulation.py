@@ -326,6 +326,33 @@ def test_validation_on_a_stationary_log_is_close_and_counts_the_split():
     } <= set(d)
 
 
+def test_validation_replications_in_parallel_or_on_a_mapper_give_the_same_result(
+    alingsas_small,
+):
+    events, cases = alingsas_small
+    calls = []
+
+    def mapper(fn, tasks):  # a cluster's map, in this process
+        calls.append(len(tasks))
+        return map(fn, tasks)
+
+    serial = validate(events, cases, replications=3, seed=9)
+    pooled = validate(events, cases, replications=3, seed=9, jobs=2)
+    mapped = validate(events, cases, replications=3, seed=9, mapper=mapper)
+    assert calls == [3]  # one task per replication went through the mapper
+    for other in (pooled, mapped):
+        assert other.to_dict() == serial.to_dict()
+        np.testing.assert_array_equal(other.simulated, serial.simulated)
+        pd.testing.assert_frame_equal(other.log.event_log(), serial.log.event_log())
+    assert serial.log.model.permit and len(serial.simulated) > 50
+    # another seed is another sample
+    assert not np.array_equal(
+        validate(events, cases, replications=3, seed=10).simulated, serial.simulated
+    )
+    with pytest.raises(UsageError, match="allowed range 1 or more"):
+        validate(events, cases, replications=0)
+
+
 def test_heap_scheduler_gives_the_same_log_as_simpy(alingsas_small):
     events, cases = alingsas_small
     m = discover(events, cases)

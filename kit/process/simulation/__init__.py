@@ -7,7 +7,8 @@
   on a heap scheduler in SimPy's event order; SimPy itself as the reference driver).
 * :mod:`.scenarios` — prototypes as data: named sets of changes read from YAML.
 * :mod:`.validation` — discover on the earlier cases, simulate the later period, compare.
-* :mod:`.results` — replications in parallel processes, confidence intervals, the 33 % verdict.
+* :mod:`.results` — replications of baseline and scenarios, confidence intervals, the 33 % verdict.
+* :mod:`.parallel` — replications on a reused process pool or a cluster's ``map``.
 
 The permit figures of a simulated log (statutory clock, fee reduction) come from
 :func:`kit.process.leadtime.case_metrics`, so the PBL rules are written once.
@@ -37,8 +38,8 @@ def study(
     objects, not yet JSON (see :func:`to_json`). ``scenarios``: specs as
     :func:`kit.process.simulation.scenarios.parse_spec` reads them; None = every built-in
     prototype whose activities the log has (none for a log without the permit vocabulary).
-    ``mapper``: runs the replications instead of ``jobs`` local processes (see
-    :func:`kit.process.simulation.results.run`).
+    ``mapper``: runs the replications (validation and scenarios) instead of ``jobs`` local
+    processes (see :func:`kit.process.simulation.parallel.pmap`).
     """
     from kit.process.simulation.discovery import discover
     from kit.process.simulation.results import run
@@ -60,7 +61,9 @@ def study(
     else:
         chosen = [combine(parse_spec(s, known), s) for s in scenarios]
         model = discover(events, cases)
-    val = validate(events, cases, replications=validation_replications, seed=seed)
+    val = validate(
+        events, cases, replications=validation_replications, seed=seed, jobs=jobs, mapper=mapper
+    )
     res = run(
         model,
         chosen,
