@@ -217,6 +217,67 @@ def test_handlers_in_a_simulated_log_never_do_two_things_at_once(alingsas_small)
         assert (starts[1:] >= ends[:-1]).all()
 
 
+def test_capacity_counts_handlers_up_to_the_last_arrival_not_in_the_tail():
+    # 100 cases, one a day; each is reviewed the next day by one of four handlers (i % 4);
+    # the last ten get an archiving step by h0 200 days later. The 90 days before the last
+    # event see only h0; the 90 days up to the last arrival see all four.
+    rows = []
+    t0 = pd.Timestamp("2024-01-01 09:00")
+    for i in range(100):
+        day = t0 + pd.Timedelta(days=i)
+        rows += [
+            (f"C{i:03d}", "received", day, None),
+            (f"C{i:03d}", "review", day + pd.Timedelta(days=1), f"h{i % 4}"),
+        ]
+        if i >= 90:
+            rows.append((f"C{i:03d}", "archive", day + pd.Timedelta(days=200), "h0"))
+    m = discover(pd.DataFrame(rows, columns=["case_id", "activity", "timestamp", "resource"]))
+    assert m.capacity_source == "resource" and m.capacity == 4
+
+
+def test_completed_cases_without_a_common_last_activity():
+    from kit.process.simulation.discovery import completed_cases
+
+    # 60 cases over 120 days, each ending with its own activity (none is 5 % of the ends);
+    # the gaps within a case are 1 day, so a case quiet for more than a day is done, except
+    # the one whose last event is the log's last (quiet for 0 days)
+    rows = []
+    t0 = pd.Timestamp("2024-01-01 09:00")
+    for i in range(60):
+        day = t0 + pd.Timedelta(days=2 * i)
+        rows += [(f"C{i:02d}", "start", day), (f"C{i:02d}", f"end {i}", day + pd.Timedelta(days=1))]
+    log = pd.DataFrame(rows, columns=["case_id", "activity", "timestamp"])
+    assert completed_cases(log) == 59
+    assert discover(log).n_cases == 60  # accepted (before: "0 completed cases")
+
+
+def test_a_log_with_hundreds_of_activities_discovers_and_simulates():
+    from kit.samples.wide import wide_log
+
+    ev = wide_log(2_000, 300, seed=1)
+    names = set(ev["activity"])
+    assert len(names) > 200 and not names & {"received", "decision"}
+    m = discover(ev)
+    assert sorted(m.activities) == sorted(names) and not m.permit
+    assert m.capacity_source == "resource"
+    log = simulate(m, m.first_day, m.first_day + 120, seed=3).events()
+    assert set(log["activity"]) <= names
+
+    # every simulated step follows a transition of the log
+    def pairs(df):
+        df = df.sort_values(["case_id", "timestamp"], kind="stable")
+        same = df["case_id"].to_numpy()[1:] == df["case_id"].to_numpy()[:-1]
+        a = df["activity"].to_numpy()
+        return set(zip(a[:-1][same], a[1:][same], strict=True))
+
+    assert pairs(log) <= pairs(ev)
+    assert log["case_id"].nunique() > 500
+    v = validate(ev, replications=2)
+    assert (
+        v.test_cases == 600 and np.isfinite(v.median_rel_error) and np.isfinite(v.wasserstein_days)
+    )
+
+
 def test_scenarios_parse_validate_and_refuse_bad_values():
     known = load_scenarios()
     assert {"e-service", "auto-plan-check", "fast-lane", "staffing", "digital-consultation"} <= set(

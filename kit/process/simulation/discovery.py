@@ -324,13 +324,29 @@ def _case_types(case_ids: np.ndarray, events: pd.DataFrame, cases: pd.DataFrame 
 
 
 def completed_cases(events: pd.DataFrame) -> int:
-    """Cases whose last event ends the case in most cases (the commonest last activity)."""
-    last = events.sort_values("timestamp", kind="stable").groupby("case_id", sort=False).tail(1)
-    counts = last["activity"].astype(str).value_counts()
-    if not len(counts):
+    """Cases that look finished: their last activity is one that at least 5 % of the cases
+    end with, or they have been quiet for longer than 99 % of the gaps between consecutive
+    events of a case (a log with hundreds of activities may have no common last one)."""
+    if not len(events):
         return 0
-    ends = set(counts.index[counts >= 0.05 * counts.sum()])
-    return int(last["activity"].astype(str).isin(ends).sum())
+    t = _local_ns(events["timestamp"])
+    case_codes, _ = pd.factorize(events["case_id"].astype(str))
+    order = np.lexsort((t, case_codes))
+    t, case = t[order], case_codes[order]
+    last_mask = np.ones(len(t), dtype=bool)
+    last_mask[:-1] = case[1:] != case[:-1]
+    acts = events["activity"].astype(str).to_numpy()[order][last_mask]
+    names, codes = np.unique(acts, return_inverse=True)
+    counts = np.bincount(codes, minlength=len(names))
+    common_end = (counts >= 0.05 * counts.sum())[codes]
+    same = ~last_mask[:-1]
+    gaps = np.diff(t)[same]
+    quiet = (
+        t[last_mask] < t.max() - np.quantile(gaps, 0.99)
+        if len(gaps)
+        else np.zeros(len(acts), dtype=bool)
+    )
+    return int((common_end | quiet).sum())
 
 
 def check_enough(events: pd.DataFrame, *, what: str = "log") -> None:
@@ -499,7 +515,10 @@ def discover(
             p = ev.loc[ev["act"] == a, "proc"].dropna().to_numpy()
             if len(p):
                 service[a] = fit(p)
-        recent = ev[ev["day"] >= last_day - 90]
+        # the 90 days up to the last arrival: after it, the log holds only the later steps of
+        # cases already there, so fewer handlers show than were at work
+        arr_last = int(t[first_mask].max() // NS_PER_DAY)
+        recent = ev[(ev["day"] >= arr_last - 90) & (ev["day"] <= arr_last)]
         capacity = max(int(recent["res"].nunique()), 1)
         source = "resource"
     else:
