@@ -156,6 +156,55 @@ def _two_step_model(capacity: int):
     )
 
 
+def test_work_clock_counts_working_hours_only():
+    from kit.process.simulation.discovery import Calendar
+
+    cal = Calendar((True,) * 5 + (False,) * 2, 8.0, 16.0, False)
+    monday = int(pd.Timestamp("2024-03-04").value // 86_400_000_000_000)
+    clock = cal.clock(monday, monday + 30)
+    assert clock.rate == pytest.approx(7 / (5 * 8 / 24))  # 4.2: a week of work is 7 days
+
+    def w(day, hour):
+        return float(clock.to_work(monday + day + hour / 24))
+
+    assert w(0, 12) - w(0, 8) == pytest.approx(4 / 24 * 4.2)
+    assert w(0, 6) == w(0, 8) and w(0, 20) == w(1, 8)  # nights stand still
+    assert w(4, 16) == w(5, 10) == w(7, 8)  # Friday evening = Saturday = Monday morning
+    assert w(7, 8) - w(0, 8) == pytest.approx(7.0)
+    back = clock.from_work(np.array([w(0, 12), w(5, 10), w(4, 15) + 2 / 24 * 4.2]))
+    np.testing.assert_allclose(back - monday, [0.5, 7 + 8 / 24, 7 + 9 / 24])
+
+
+def test_delays_run_on_working_time_not_counting_weekends_twice(monkeypatch):
+    # every step takes two working hours; office hours 8–16 on weekdays
+    from dataclasses import replace
+
+    from kit.process.simulation import engine
+    from kit.process.simulation.discovery import Calendar, Dist
+
+    two_hours = 2 / 24 * 7 / (5 * 8 / 24)
+    m = replace(
+        _two_step_model(1),
+        service={},
+        calendar=Calendar((True,) * 5 + (False,) * 2, 8.0, 16.0, False),
+    )
+    step = Dist("empirical", quantiles=(two_hours, two_hours), n=1, mean=two_hours)
+    m.delays = {k: step for k in m.delays}
+    monday = int(pd.Timestamp("2024-03-04").value // 86_400_000_000_000)
+    arrive = np.array([monday + 1 + 9 / 24, monday + 4 + 15 / 24])  # Tuesday 9:00, Friday 15:00
+    monkeypatch.setattr(engine, "_arrivals", lambda *_a: (arrive, np.array([0, 0])))
+    ev = simulate(m, monday, monday + 7, seed=0).events()
+    ts = [str(t) for t in ev["timestamp"]]
+    assert ts == [
+        "2024-03-05 09:00:00",  # Tuesday: 11:00 and 13:00
+        "2024-03-05 11:00:00",
+        "2024-03-05 13:00:00",
+        "2024-03-08 15:00:00",  # Friday 15:00: one hour on Friday, one on Monday
+        "2024-03-11 09:00:00",
+        "2024-03-11 11:00:00",
+    ]
+
+
 @pytest.mark.parametrize("capacity", [1, 2])
 def test_event_log_has_start_timestamp_and_handler_computed_by_hand(monkeypatch, capacity):
     from kit.process.simulation import engine

@@ -1,15 +1,18 @@
 """The discrete-event simulation of a discovered model.
 
-Time runs in local days (day number since 1970-01-01 plus the fraction of the day). Each case
-is a generator process: it arrives, records its first activity, then repeatedly picks the next
-activity from the branching probabilities of its case type, waits the sampled time and
-records the event, until it picks the end. A step done by a handler (resource-bound) waits the
-sampled time minus its processing time, then queues for one of the ``capacity`` handlers of
-the shared pool and holds one for the processing time; so more work or fewer handlers make
-queues, and the baseline keeps the observed times. Every event time is moved onto the working
-calendar (next working day, within working hours). Each handled step records when its
-handler began it and which handler it was (:meth:`SimLog.event_log`: the ``start_timestamp``
-and ``resource`` columns of the exported log).
+Time runs on the model's working-time clock (:class:`kit.process.simulation.discovery.WorkClock`:
+it stands still on nights, weekends and holidays), on which discovery measured the delays, so a
+delay observed from Friday afternoon to Monday morning is not counted a second time when it is
+added to another starting time. Each case is a generator process: it arrives, records its first
+activity, then repeatedly picks the next activity from the branching probabilities of its case
+type, waits the sampled time and records the event, until it picks the end. A step done by a
+handler (resource-bound) waits the sampled time minus its processing time, then queues for one
+of the ``capacity`` handlers of the shared pool and holds one for the processing time; so more
+work or fewer handlers make queues, and the baseline keeps the observed times. At the end every
+event time is mapped back onto the calendar (working days, within working hours); an arrival
+keeps its own time of day. Each handled step records when its handler began it and which
+handler it was (:meth:`SimLog.event_log`: the ``start_timestamp`` and ``resource`` columns of
+the exported log).
 
 A case suspends only before it needs a handler (so requests reach the pool in time order and
 the handler free first serves the next request: a first-come-first-served queue of
@@ -130,9 +133,9 @@ class SimLog:
     def event_log(self) -> pd.DataFrame:
         """The events for other tools: :meth:`events` plus ``resource`` (the simulated handler,
         ``handler-01`` …, empty for steps no handler does) and ``start_timestamp`` (when the
-        handler began the step, after any queue; empty where the model has no processing
-        time; moved onto the working calendar like every event time, never after the step's
-        end), both to the minute like ``timestamp``."""
+        handler began the step, after any queue, on the working calendar like every event
+        time; empty where the model has no processing time), both to the minute like
+        ``timestamp``."""
         out = self.events()
         width = max(2, len(str(int(self.handler.max()) + 1))) if len(self.handler) else 2
         names = np.array(
@@ -170,37 +173,6 @@ def _arrivals(model: Model, start_day: int, end_day: int, rng: np.random.Generat
     times = np.sort(day_of + hours / 24)
     types = rng.choice(len(model.case_types), size=len(times), p=model.type_share)
     return times, types
-
-
-class _Calendar:
-    """Moves a time onto the working calendar: next working day, inside working hours."""
-
-    def __init__(self, model: Model, first: int, last: int) -> None:
-        cal = model.calendar
-        self.first = first
-        off = cal.off_days(first, last)
-        span = np.arange(first, last + 1)
-        cand = np.where(off, np.iinfo(np.int64).max, span)
-        self.next_work = np.minimum.accumulate(cand[::-1])[::-1].tolist()
-        self.lo = cal.hour_lo / 24
-        self.hi = cal.hour_hi / 24
-        self.last = last
-
-    def snap(self, t: float) -> float:
-        day = int(t)
-        frac = t - day
-        if frac > self.hi:
-            day, frac = day + 1, self.lo
-        elif frac < self.lo:
-            frac = self.lo
-        i = day - self.first
-        if 0 <= i < len(self.next_work):
-            nd = self.next_work[i]
-            if nd != day:
-                if nd > self.last:
-                    return t
-                return nd + self.lo
-        return day + frac
 
 
 def _drive(cases: list, start: float, until: float) -> None:
@@ -262,9 +234,14 @@ def simulate(
     ``"heap"`` (default) or ``"simpy"``; both give the same log.
     """
     rng = np.random.default_rng(seed)
-    horizon = float(horizon_day) if horizon_day is not None else float(end_day + 730)
+    horizon_wall = float(horizon_day) if horizon_day is not None else float(end_day + 730)
     times, types = _arrivals(model, start_day, end_day, rng)
-    cal = _Calendar(model, start_day, int(horizon) + 60)
+    # the cases run on the working-time clock (as the delays were measured); their event
+    # times go back onto the calendar at the end
+    clock = model.calendar.clock(start_day, int(horizon_wall) + 60)
+    horizon = float(clock.to_work(horizon_wall))
+    t_work = clock.to_work(times)
+    first_events: list[int] = []  # event index of each case's first event
     ev_case: list[int] = []
     ev_act: list[int] = []
     ev_time: list[float] = []
@@ -307,19 +284,17 @@ def simulate(
     routes = model.routes
     max_events = model.max_events
     # (when each handler is next free, handler): the first free serves the next request
-    free = [(float(start_day), k) for k in range(max(int(model.capacity), 1))]
+    w_start = float(clock.to_work(float(start_day)))
+    free = [(w_start, k) for k in range(max(int(model.capacity), 1))]
     heapq.heapify(free)
     replace = heapq.heapreplace
-    snap = cal.snap
-    first, lo, hi, last_day = cal.first, cal.lo, cal.hi, cal.last
-    next_work = cal.next_work
-    n_next = len(next_work)
 
     def case(i: int, ctype: int, t0: float):
         clock = yield t0  # the time the scheduler resumed this case at
         now = t0
         a = next(starts.get(ctype) or starts[-1])
         if now <= horizon:
+            first_events.append(len(ev_time))
             add_case(i)
             add_act(a)
             add_time(now)
@@ -336,7 +311,7 @@ def simulate(
             if route is not None and a == route[0][0]:
                 path, days = route
                 for b in path[1:]:
-                    now = snap(now + days)
+                    now = now + days
                     if now <= horizon:
                         add_case(i)
                         add_act(b)
@@ -377,22 +352,9 @@ def simulate(
             else:
                 now = now + d
                 h = -1
-            # onto the working calendar (as _Calendar.snap)
-            day = int(now)
-            frac = now - day
-            if frac > hi:
-                day, frac = day + 1, lo
-            elif frac < lo:
-                frac = lo
-            k = day - first
-            if 0 <= k < n_next and next_work[k] != day:
-                if next_work[k] <= last_day:
-                    now = next_work[k] + lo
-            else:
-                now = day + frac
             if now <= horizon:
                 if h >= 0:
-                    add_work((len(ev_time), snap(begin), h))
+                    add_work((len(ev_time), begin, h))
                 add_case(i)
                 add_act(b)
                 add_time(now)
@@ -402,10 +364,10 @@ def simulate(
 
     procs = [
         case(i, ct, t0)
-        for i, (t0, ct) in enumerate(zip(times.tolist(), types.tolist(), strict=True))
+        for i, (t0, ct) in enumerate(zip(t_work.tolist(), types.tolist(), strict=True))
     ]
     run = _drive_simpy if driver == "simpy" else _drive
-    run(procs, float(start_day), horizon + 1e-9)
+    run(procs, w_start, horizon + 1e-9)
 
     names = np.asarray(model.case_types, dtype=object)
     ctype_names = names[types] if len(types) else np.array([], dtype=object)
@@ -416,7 +378,9 @@ def simulate(
         if values is not None and len(values) and sel.any():
             fee[sel] = values[rng.integers(len(values), size=int(sel.sum()))]
     case_arr = np.asarray(ev_case, dtype=np.int64)
-    time_arr = np.asarray(ev_time, dtype=np.float64)
+    time_arr = clock.from_work(np.asarray(ev_time, dtype=np.float64))
+    first_idx = np.asarray(first_events, dtype=np.int64)
+    time_arr[first_idx] = times[case_arr[first_idx]]  # an arrival keeps its own time
     act_arr = np.asarray(ev_act, dtype=np.int64)
     ext = np.full(len(act_arr), np.nan)
     if model.has("deadline_extended") and len(model.extension_weeks):
@@ -428,7 +392,7 @@ def simulate(
     if work:
         w = np.asarray(work, dtype=np.float64)
         idx = w[:, 0].astype(np.int64)
-        start[idx] = np.minimum(w[:, 1], time_arr[idx])  # on the calendar, never after the end
+        start[idx] = np.minimum(clock.from_work(w[:, 1]), time_arr[idx])
         handler[idx] = w[:, 2].astype(np.int64)
     order = np.lexsort((time_arr, case_arr))
     return SimLog(
