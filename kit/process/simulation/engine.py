@@ -241,14 +241,15 @@ def simulate(
     clock = model.calendar.clock(start_day, int(horizon_wall) + 60)
     horizon = float(clock.to_work(horizon_wall))
     t_work = clock.to_work(times)
-    first_events: list[int] = []  # event index of each case's first event
     ev_case: list[int] = []
     ev_act: list[int] = []
     ev_time: list[float] = []
     add_case, add_act, add_time = ev_case.append, ev_act.append, ev_time.append
-    # handled steps: (event index, start of the work, handler)
-    work: list[tuple[int, float, int]] = []
-    add_work = work.append
+    # per event: when its handler began (NaN for none) and the handler (-1 none, -2 arrival)
+    ev_begin: list[float] = []
+    ev_h: list[int] = []
+    add_begin, add_h = ev_begin.append, ev_h.append
+    nan = float("nan")
 
     dist_streams: dict = {}  # id(dist) → stream (a Dist shared by transitions shares draws)
 
@@ -294,10 +295,11 @@ def simulate(
         now = t0
         a = next(starts.get(ctype) or starts[-1])
         if now <= horizon:
-            first_events.append(len(ev_time))
             add_case(i)
             add_act(a)
             add_time(now)
+            add_begin(nan)
+            add_h(-2)
         mods = (
             [(act, f) for (act, f, _s), h in zip(share_changes, hits[i].tolist(), strict=True) if h]
             if hits is not None
@@ -316,6 +318,8 @@ def simulate(
                         add_case(i)
                         add_act(b)
                         add_time(now)
+                        add_begin(nan)
+                        add_h(-1)
                     count += 1
                 a = path[-1]
                 route = None
@@ -352,12 +356,13 @@ def simulate(
             else:
                 now = now + d
                 h = -1
+                begin = nan
             if now <= horizon:
-                if h >= 0:
-                    add_work((len(ev_time), begin, h))
                 add_case(i)
                 add_act(b)
                 add_time(now)
+                add_begin(begin)
+                add_h(h)
             last = d
             a = b
             count += 1
@@ -379,21 +384,19 @@ def simulate(
             fee[sel] = values[rng.integers(len(values), size=int(sel.sum()))]
     case_arr = np.asarray(ev_case, dtype=np.int64)
     time_arr = clock.from_work(np.asarray(ev_time, dtype=np.float64))
-    first_idx = np.asarray(first_events, dtype=np.int64)
-    time_arr[first_idx] = times[case_arr[first_idx]]  # an arrival keeps its own time
+    handler = np.asarray(ev_h, dtype=np.int64)
+    first = handler == -2
+    time_arr[first] = times[case_arr[first]]  # an arrival keeps its own time of day
+    handler[first] = -1
     act_arr = np.asarray(ev_act, dtype=np.int64)
     ext = np.full(len(act_arr), np.nan)
     if model.has("deadline_extended") and len(model.extension_weeks):
         sel = act_arr == model.code("deadline_extended")
         values = np.asarray(model.extension_weeks, dtype=np.float64)
         ext[sel] = values[rng.integers(len(values), size=int(sel.sum()))]
-    start = np.full(len(act_arr), np.nan)
-    handler = np.full(len(act_arr), -1, dtype=np.int64)
-    if work:
-        w = np.asarray(work, dtype=np.float64)
-        idx = w[:, 0].astype(np.int64)
-        start[idx] = np.minimum(clock.from_work(w[:, 1]), time_arr[idx])
-        handler[idx] = w[:, 2].astype(np.int64)
+    start = np.asarray(ev_begin, dtype=np.float64)
+    has = handler >= 0
+    start[has] = np.minimum(clock.from_work(start[has]), time_arr[has])
     order = np.lexsort((time_arr, case_arr))
     return SimLog(
         model=model,
