@@ -251,6 +251,36 @@ def test_event_log_has_start_timestamp_and_handler_computed_by_hand(monkeypatch,
     assert got == expected0 + expected1
 
 
+def test_discovery_reads_a_start_timestamp_column_where_the_log_has_one():
+    # received at 8:00 or 17:00 (so the working day is 8–17: rate 24 / 9 on all seven days);
+    # review ends at 11–15 after 2 hours' work, finish at 12:00 after 3 hours, by h0–h2
+    rows = []
+    t0 = pd.Timestamp("2024-01-01")
+    for i in range(150):
+        day = t0 + pd.Timedelta(days=i)
+        review = day + pd.Timedelta(days=2, hours=11 + i % 5)
+        finish = day + pd.Timedelta(days=4, hours=12)
+        rows += [
+            (f"C{i:03d}", "received", day + pd.Timedelta(hours=8 if i % 2 else 17), None, None),
+            (f"C{i:03d}", "review", review, f"h{i % 3}", review - pd.Timedelta(hours=2)),
+            (f"C{i:03d}", "finish", finish, f"h{i % 3}", finish - pd.Timedelta(hours=3)),
+        ]
+    log = pd.DataFrame(
+        rows, columns=["case_id", "activity", "timestamp", "resource", "start_timestamp"]
+    )
+    m = discover(log)
+    assert (m.calendar.hour_lo, m.calendar.hour_hi) == (8.0, 17.0)
+    rate = 24 / 9
+    assert m.service[m.code("review")].mean == pytest.approx(2 / 24 * rate, rel=1e-6)
+    assert m.service[m.code("finish")].mean == pytest.approx(3 / 24 * rate, rel=1e-6)
+    # as text (a CSV read back) the same; without the column, the one-timestamp estimate
+    as_text = log.assign(start_timestamp=log["start_timestamp"].astype(str).replace("NaT", ""))
+    assert discover(as_text).service[m.code("finish")].mean == pytest.approx(3 / 24 * rate)
+    # (no handler has an earlier event the same day, so the estimate has nothing to go on)
+    one = discover(log.drop(columns=["start_timestamp"]))
+    assert m.code("finish") not in one.service and m.code("review") not in one.service
+
+
 def test_handlers_in_a_simulated_log_never_do_two_things_at_once(alingsas_small):
     events, cases = alingsas_small
     m = discover(events, cases)

@@ -16,9 +16,11 @@ What is read from the log (the canonical events table, one timestamp per event i
   on the working-time clock (:class:`WorkClock`: only working hours of working days count,
   scaled so that a working-time day is a calendar day on average), so the simulation can add
   them to any starting time without counting the nights and weekends inside them twice.
-* **Processing time** (single timestamps): for events with a ``resource``, the estimated start
-  is the later of the case's previous event and the same resource's previous event on the same
-  day (the start-time estimation of Chapela-Campa and Dumas); processing = end − start.
+* **Processing time**: for events with a ``resource``, the start from a ``start_timestamp``
+  column where the log has one (as ``testlab simulate --log-out`` writes); otherwise (single
+  timestamps) the estimated start is the later of the case's previous event and the same
+  resource's previous event on the same day (the start-time estimation of Chapela-Campa and
+  Dumas); processing = end − start, in working time.
 * **Arrivals**: the mean number of cases per day, with weekday and month-of-year factors and
   the observed times of day of first events.
 * **Working calendar**: the weekdays on which events happen (a weekday with under a quarter of
@@ -549,11 +551,13 @@ def discover(
 
     # resources, processing times and capacity
     service: dict[int, Dist] = {}
+    begun = _start_times(events, order, clock)
     res_col = events["resource"] if "resource" in events.columns else None
     if res_col is not None and res_col.notna().any():
         res = res_col.astype("string").to_numpy(dtype=object, na_value=None)[order]
         has = np.array([r is not None for r in res])
-        bound = [a for a in range(n_act) if has[act == a].mean() > 0.5]
+        with_res = np.bincount(act[has], minlength=n_act)
+        bound = np.flatnonzero(with_res > 0.5 * np.bincount(act, minlength=n_act)).tolist()
         ev = pd.DataFrame({"res": res, "t": w, "day": local_day, "act": act})[has]
         ev = ev.sort_values(["res", "t"], kind="stable")
         prev_same = (ev["res"].to_numpy()[1:] == ev["res"].to_numpy()[:-1]) & (
@@ -562,12 +566,17 @@ def discover(
         proc = np.full(len(ev), np.nan)
         proc[1:][prev_same] = np.diff(ev["t"].to_numpy())[prev_same]
         gap_prev = np.where(first_mask, np.inf, np.append(np.inf, np.diff(w)))
-        proc = np.minimum(proc, gap_prev[ev.index.to_numpy()])
+        pos = ev.index.to_numpy()  # positions in the case-ordered arrays
+        proc = np.minimum(proc, gap_prev[pos])
+        if begun is not None:  # a recorded start time wins over the estimate
+            known = np.isfinite(begun[pos])
+            proc[known] = np.maximum(w[pos][known] - begun[pos][known], 0.0)
         ev["proc"] = proc
+        by_act = dict(tuple(ev.dropna(subset=["proc"]).groupby("act", sort=True)["proc"]))
         for a in bound:
-            p = ev.loc[ev["act"] == a, "proc"].dropna().to_numpy()
-            if len(p):
-                service[a] = fit(p)
+            p = by_act.get(a)
+            if p is not None and len(p):
+                service[a] = fit(p.to_numpy())
         # the 90 days up to the last arrival: after it, the log holds only the later steps of
         # cases already there, so fewer handlers show than were at work
         arr_last = int(t[first_mask].max() // NS_PER_DAY)
@@ -630,6 +639,27 @@ def discover(
         n_cases=len(case_ids),
         max_events=int(per_case.max()) * 2 if len(per_case) else 10,
     )
+
+
+def _start_times(events: pd.DataFrame, order: np.ndarray, clock: WorkClock) -> np.ndarray | None:
+    """Working-time start of each event (case order) from a ``start_timestamp`` column, NaN
+    where it is empty or unreadable; None without the column (the usual one-timestamp log)."""
+    if "start_timestamp" not in events.columns:
+        return None
+    from kit.config import LOCAL_TZ
+
+    s = events["start_timestamp"]
+    if not pd.api.types.is_datetime64_any_dtype(s.dtype):
+        s = pd.to_datetime(s, format="mixed", errors="coerce")  # empty -> NaT
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = s.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
+    ns = s.to_numpy(dtype="datetime64[ns]")[order]
+    ok = ~np.isnat(ns)
+    if not ok.any():
+        return None
+    out = np.full(len(ns), np.nan)
+    out[ok] = clock.to_work(ns[ok].astype(np.int64) / NS_PER_DAY)
+    return out
 
 
 def _tz_is_swedish(ts: pd.Series) -> bool:
