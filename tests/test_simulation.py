@@ -619,6 +619,17 @@ def test_cli_json_shape_same_seed_same_bytes_and_log_out(tmp_path, small_csv):
     assert json.loads(lt.stdout)["summary"]["n_cases"] == written["case_id"].nunique()
 
 
+def test_default_prototypes_skip_those_a_log_without_case_types_cannot_take(alingsas_small):
+    from kit.process.simulation import study
+
+    events, _cases = alingsas_small  # the events alone: every case is of type "all"
+    out = study(events, None, replications=1, validation_replications=1)
+    names = {sc.name for sc in out["scenarios"]}
+    assert out["model"].case_types == ["all"]
+    assert "fast-lane" not in names  # its route is for anmälan cases
+    assert {"e-service", "auto-plan-check", "staffing", "digital-consultation"} <= names
+
+
 def test_cli_bad_input_one_line_exit_2(tmp_path):
     ev = REPO / "datasets" / "alingsas" / "events.csv"
     small = tmp_path / "small.csv"
