@@ -238,9 +238,9 @@ def simulate(
     times, types = _arrivals(model, start_day, end_day, rng)
     # the cases run on the working-time clock (as the delays were measured); their event
     # times go back onto the calendar at the end
-    clock = model.calendar.clock(start_day, int(horizon_wall) + 60)
-    horizon = float(clock.to_work(horizon_wall))
-    t_work = clock.to_work(times)
+    wclock = model.calendar.clock(start_day, int(horizon_wall) + 60)
+    horizon = float(wclock.to_work(horizon_wall))
+    t_work = wclock.to_work(times)
     ev_case: list[int] = []
     ev_act: list[int] = []
     ev_time: list[float] = []
@@ -285,7 +285,7 @@ def simulate(
     routes = model.routes
     max_events = model.max_events
     # (when each handler is next free, handler): the first free serves the next request
-    w_start = float(clock.to_work(float(start_day)))
+    w_start = float(wclock.to_work(float(start_day)))
     free = [(w_start, k) for k in range(max(int(model.capacity), 1))]
     heapq.heapify(free)
     replace = heapq.heapreplace
@@ -383,7 +383,7 @@ def simulate(
         if values is not None and len(values) and sel.any():
             fee[sel] = values[rng.integers(len(values), size=int(sel.sum()))]
     case_arr = np.asarray(ev_case, dtype=np.int64)
-    time_arr = clock.from_work(np.asarray(ev_time, dtype=np.float64))
+    time_arr = wclock.from_work(np.asarray(ev_time, dtype=np.float64))
     handler = np.asarray(ev_h, dtype=np.int64)
     first = handler == -2
     time_arr[first] = times[case_arr[first]]  # an arrival keeps its own time of day
@@ -396,7 +396,7 @@ def simulate(
         ext[sel] = values[rng.integers(len(values), size=int(sel.sum()))]
     start = np.asarray(ev_begin, dtype=np.float64)
     has = handler >= 0
-    start[has] = np.minimum(clock.from_work(start[has]), time_arr[has])
+    start[has] = np.minimum(wclock.from_work(start[has]), time_arr[has])
     order = np.lexsort((time_arr, case_arr))
     return SimLog(
         model=model,
