@@ -51,8 +51,13 @@ bench:
 	.venv-bench/bin/testlab kernel
 	.venv-bench/bin/python benchmarks/run_all.py
 
+## bench-simod: Simod side by side with the simulation lab (own .venv-simod: Simod pins pandas < 3, the kit uses 3; needs Python 3.11-3.12 and Java 17)
+bench-simod: install
+	test -x .venv-simod/bin/simod || ($(PYTHON) -m venv .venv-simod && .venv-simod/bin/pip install --quiet simod)
+	cd benchmarks && ../$(BIN)/python bench_simod.py
+
 ## clean: remove generated output (build/)
 clean:
 	rm -rf build
 
-.PHONY: help install chromium run test lint bench clean
+.PHONY: help install chromium run test lint bench bench-simod clean

@@ -130,6 +130,233 @@ def test_events_snap_to_working_days():
     assert (ev["timestamp"].dt.day_of_week < 5).all()
 
 
+def _two_step_model(capacity: int):
+    """intake → review → finish on every case; 1 day from step to step, of which the last
+    0.25 day is a handler's work on review and finish; every hour of every day is working time."""
+    from dataclasses import replace
+
+    from kit.process.simulation.discovery import Calendar, Dist
+
+    m = discover(_generic())
+    i, r, f = m.code("intake"), m.code("review"), m.code("finish")
+    one = Dist("empirical", quantiles=(1.0, 1.0), n=1, mean=1.0)
+    quarter = Dist("empirical", quantiles=(0.25, 0.25), n=1, mean=0.25)
+    return replace(
+        m,
+        start={-1: (np.array([i]), np.ones(1))},
+        branches={
+            (-1, i): (np.array([r]), np.ones(1)),
+            (-1, r): (np.array([f]), np.ones(1)),
+            (-1, f): (np.array([END]), np.ones(1)),
+        },
+        delays={(-1, i, r): one, (-1, r, f): one},
+        service={r: quarter, f: quarter},
+        capacity=capacity,
+        calendar=Calendar((True,) * 7, 0.0, 24.0, False),
+    )
+
+
+def test_work_clock_counts_working_hours_only():
+    from kit.process.simulation.discovery import Calendar
+
+    cal = Calendar((True,) * 5 + (False,) * 2, 8.0, 16.0, False)
+    monday = int(pd.Timestamp("2024-03-04").value // 86_400_000_000_000)
+    clock = cal.clock(monday, monday + 30)
+    assert clock.rate == pytest.approx(7 / (5 * 8 / 24))  # 4.2: a week of work is 7 days
+
+    def w(day, hour):
+        return float(clock.to_work(monday + day + hour / 24))
+
+    assert w(0, 12) - w(0, 8) == pytest.approx(4 / 24 * 4.2)
+    assert w(0, 6) == w(0, 8) and w(0, 20) == w(1, 8)  # nights stand still
+    assert w(4, 16) == w(5, 10) == w(7, 8)  # Friday evening = Saturday = Monday morning
+    assert w(7, 8) - w(0, 8) == pytest.approx(7.0)
+    back = clock.from_work(np.array([w(0, 12), w(5, 10), w(4, 15) + 2 / 24 * 4.2]))
+    np.testing.assert_allclose(back - monday, [0.5, 7 + 8 / 24, 7 + 9 / 24])
+
+
+def test_delays_run_on_working_time_not_counting_weekends_twice(monkeypatch):
+    # every step takes two working hours; office hours 8–16 on weekdays
+    from dataclasses import replace
+
+    from kit.process.simulation import engine
+    from kit.process.simulation.discovery import Calendar, Dist
+
+    two_hours = 2 / 24 * 7 / (5 * 8 / 24)
+    m = replace(
+        _two_step_model(1),
+        service={},
+        calendar=Calendar((True,) * 5 + (False,) * 2, 8.0, 16.0, False),
+    )
+    step = Dist("empirical", quantiles=(two_hours, two_hours), n=1, mean=two_hours)
+    m.delays = {k: step for k in m.delays}
+    monday = int(pd.Timestamp("2024-03-04").value // 86_400_000_000_000)
+    arrive = np.array([monday + 1 + 9 / 24, monday + 4 + 15 / 24])  # Tuesday 9:00, Friday 15:00
+    monkeypatch.setattr(engine, "_arrivals", lambda *_a: (arrive, np.array([0, 0])))
+    ev = simulate(m, monday, monday + 7, seed=0).events()
+    ts = [str(t) for t in ev["timestamp"]]
+    assert ts == [
+        "2024-03-05 09:00:00",  # Tuesday: 11:00 and 13:00
+        "2024-03-05 11:00:00",
+        "2024-03-05 13:00:00",
+        "2024-03-08 15:00:00",  # Friday 15:00: one hour on Friday, one on Monday
+        "2024-03-11 09:00:00",
+        "2024-03-11 11:00:00",
+    ]
+
+
+@pytest.mark.parametrize("capacity", [1, 2])
+def test_event_log_has_start_timestamp_and_handler_computed_by_hand(monkeypatch, capacity):
+    from kit.process.simulation import engine
+
+    m = _two_step_model(capacity)
+    day = m.first_day
+    # two cases arrive together at noon
+    monkeypatch.setattr(
+        engine, "_arrivals", lambda *_a: (np.array([day + 0.5, day + 0.5]), np.array([0, 0]))
+    )
+    ev = simulate(m, day, day + 1, seed=0).event_log()
+    assert list(ev.columns) == ["case_id", "activity", "timestamp", "resource", "start_timestamp"]
+    d0 = pd.Timestamp(day * 86_400, unit="s")
+
+    def at(days, hour):
+        return d0 + pd.Timedelta(days=days, hours=hour)
+
+    # case 0 is served first: review ready at day 1 06:00 (1 day − 0.25 day of work after
+    # noon), done at 12:00; finish ready at day 2 06:00, done 12:00
+    expected0 = [
+        ("intake", at(0, 12), "", pd.NaT),
+        ("review", at(1, 12), "handler-01", at(1, 6)),
+        ("finish", at(2, 12), "handler-01", at(2, 6)),
+    ]
+    if capacity == 1:
+        # case 1 waits for the one handler: review 12:00–18:00, then finish is ready at
+        # day 2 12:00, when the handler is free again
+        expected1 = [
+            ("intake", at(0, 12), "", pd.NaT),
+            ("review", at(1, 18), "handler-01", at(1, 12)),
+            ("finish", at(2, 18), "handler-01", at(2, 12)),
+        ]
+    else:
+        # a second handler takes case 1 at once; from then on each case's handler is the one
+        # free first (handler 1 is free at 12:00, handler 2 too, the lower number first)
+        expected1 = [
+            ("intake", at(0, 12), "", pd.NaT),
+            ("review", at(1, 12), "handler-02", at(1, 6)),
+            ("finish", at(2, 12), "handler-02", at(2, 6)),
+        ]
+    got = [
+        (r.activity, r.timestamp, r.resource, r.start_timestamp) for r in ev.itertuples(index=False)
+    ]
+    assert got == expected0 + expected1
+
+
+def test_discovery_reads_a_start_timestamp_column_where_the_log_has_one():
+    # received at 8:00 or 17:00 (so the working day is 8–17: rate 24 / 9 on all seven days);
+    # review ends at 11–15 after 2 hours' work, finish at 12:00 after 3 hours, by h0–h2
+    rows = []
+    t0 = pd.Timestamp("2024-01-01")
+    for i in range(150):
+        day = t0 + pd.Timedelta(days=i)
+        review = day + pd.Timedelta(days=2, hours=11 + i % 5)
+        finish = day + pd.Timedelta(days=4, hours=12)
+        rows += [
+            (f"C{i:03d}", "received", day + pd.Timedelta(hours=8 if i % 2 else 17), None, None),
+            (f"C{i:03d}", "review", review, f"h{i % 3}", review - pd.Timedelta(hours=2)),
+            (f"C{i:03d}", "finish", finish, f"h{i % 3}", finish - pd.Timedelta(hours=3)),
+        ]
+    log = pd.DataFrame(
+        rows, columns=["case_id", "activity", "timestamp", "resource", "start_timestamp"]
+    )
+    m = discover(log)
+    assert (m.calendar.hour_lo, m.calendar.hour_hi) == (8.0, 17.0)
+    rate = 24 / 9
+    assert m.service[m.code("review")].mean == pytest.approx(2 / 24 * rate, rel=1e-6)
+    assert m.service[m.code("finish")].mean == pytest.approx(3 / 24 * rate, rel=1e-6)
+    # as text (a CSV read back) the same; without the column, the one-timestamp estimate
+    as_text = log.assign(start_timestamp=log["start_timestamp"].astype(str).replace("NaT", ""))
+    assert discover(as_text).service[m.code("finish")].mean == pytest.approx(3 / 24 * rate)
+    # (no handler has an earlier event the same day, so the estimate has nothing to go on)
+    one = discover(log.drop(columns=["start_timestamp"]))
+    assert m.code("finish") not in one.service and m.code("review") not in one.service
+
+
+def test_handlers_in_a_simulated_log_never_do_two_things_at_once(alingsas_small):
+    events, cases = alingsas_small
+    m = discover(events, cases)
+    ev = simulate(m, m.first_day, m.last_day + 1, seed=2).event_log()
+    handled = ev[ev["resource"] != ""]
+    assert handled["start_timestamp"].notna().all()
+    assert ev.loc[ev["resource"] == "", "start_timestamp"].isna().all()
+    assert (handled["start_timestamp"] <= handled["timestamp"]).all()
+    assert handled["resource"].nunique() == m.capacity
+    for _h, g in handled.sort_values(["start_timestamp", "timestamp"]).groupby("resource"):
+        ends = g["timestamp"].to_numpy()
+        starts = g["start_timestamp"].to_numpy()
+        assert (starts[1:] >= ends[:-1]).all()
+
+
+def test_capacity_counts_handlers_up_to_the_last_arrival_not_in_the_tail():
+    # 100 cases, one a day; each is reviewed the next day by one of four handlers (i % 4);
+    # the last ten get an archiving step by h0 200 days later. The 90 days before the last
+    # event see only h0; the 90 days up to the last arrival see all four.
+    rows = []
+    t0 = pd.Timestamp("2024-01-01 09:00")
+    for i in range(100):
+        day = t0 + pd.Timedelta(days=i)
+        rows += [
+            (f"C{i:03d}", "received", day, None),
+            (f"C{i:03d}", "review", day + pd.Timedelta(days=1), f"h{i % 4}"),
+        ]
+        if i >= 90:
+            rows.append((f"C{i:03d}", "archive", day + pd.Timedelta(days=200), "h0"))
+    m = discover(pd.DataFrame(rows, columns=["case_id", "activity", "timestamp", "resource"]))
+    assert m.capacity_source == "resource" and m.capacity == 4
+
+
+def test_completed_cases_without_a_common_last_activity():
+    from kit.process.simulation.discovery import completed_cases
+
+    # 60 cases over 120 days, each ending with its own activity (none is 5 % of the ends);
+    # the gaps within a case are 1 day, so a case quiet for more than a day is done, except
+    # the one whose last event is the log's last (quiet for 0 days)
+    rows = []
+    t0 = pd.Timestamp("2024-01-01 09:00")
+    for i in range(60):
+        day = t0 + pd.Timedelta(days=2 * i)
+        rows += [(f"C{i:02d}", "start", day), (f"C{i:02d}", f"end {i}", day + pd.Timedelta(days=1))]
+    log = pd.DataFrame(rows, columns=["case_id", "activity", "timestamp"])
+    assert completed_cases(log) == 59
+    assert discover(log).n_cases == 60  # accepted (before: "0 completed cases")
+
+
+def test_a_log_with_hundreds_of_activities_discovers_and_simulates():
+    from kit.samples.wide import wide_log
+
+    ev = wide_log(2_000, 300, seed=1)
+    names = set(ev["activity"])
+    assert len(names) > 200 and not names & {"received", "decision"}
+    m = discover(ev)
+    assert sorted(m.activities) == sorted(names) and not m.permit
+    assert m.capacity_source == "resource"
+    log = simulate(m, m.first_day, m.first_day + 120, seed=3).events()
+    assert set(log["activity"]) <= names
+
+    # every simulated step follows a transition of the log
+    def pairs(df):
+        df = df.sort_values(["case_id", "timestamp"], kind="stable")
+        same = df["case_id"].to_numpy()[1:] == df["case_id"].to_numpy()[:-1]
+        a = df["activity"].to_numpy()
+        return set(zip(a[:-1][same], a[1:][same], strict=True))
+
+    assert pairs(log) <= pairs(ev)
+    assert log["case_id"].nunique() > 500
+    v = validate(ev, replications=2)
+    assert (
+        v.test_cases == 600 and np.isfinite(v.median_rel_error) and np.isfinite(v.wasserstein_days)
+    )
+
+
 def test_scenarios_parse_validate_and_refuse_bad_values():
     known = load_scenarios()
     assert {"e-service", "auto-plan-check", "fast-lane", "staffing", "digital-consultation"} <= set(
@@ -239,6 +466,33 @@ def test_validation_on_a_stationary_log_is_close_and_counts_the_split():
     } <= set(d)
 
 
+def test_validation_replications_in_parallel_or_on_a_mapper_give_the_same_result(
+    alingsas_small,
+):
+    events, cases = alingsas_small
+    calls = []
+
+    def mapper(fn, tasks):  # a cluster's map, in this process
+        calls.append(len(tasks))
+        return map(fn, tasks)
+
+    serial = validate(events, cases, replications=3, seed=9)
+    pooled = validate(events, cases, replications=3, seed=9, jobs=2)
+    mapped = validate(events, cases, replications=3, seed=9, mapper=mapper)
+    assert calls == [3]  # one task per replication went through the mapper
+    for other in (pooled, mapped):
+        assert other.to_dict() == serial.to_dict()
+        np.testing.assert_array_equal(other.simulated, serial.simulated)
+        pd.testing.assert_frame_equal(other.log.event_log(), serial.log.event_log())
+    assert serial.log.model.permit and len(serial.simulated) > 50
+    # another seed is another sample
+    assert not np.array_equal(
+        validate(events, cases, replications=3, seed=10).simulated, serial.simulated
+    )
+    with pytest.raises(UsageError, match="allowed range 1 or more"):
+        validate(events, cases, replications=0)
+
+
 def test_heap_scheduler_gives_the_same_log_as_simpy(alingsas_small):
     events, cases = alingsas_small
     m = discover(events, cases)
@@ -346,7 +600,34 @@ def test_cli_json_shape_same_seed_same_bytes_and_log_out(tmp_path, small_csv):
         text=True,
         check=True,
     )
-    assert json.loads(lt.stdout)["summary"]["n_cases"] > 50
+    written = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(written.columns[:5]) == [
+        "case_id",
+        "activity",
+        "timestamp",
+        "resource",
+        "start_timestamp",
+    ]
+    worked = written["resource"] != ""
+    assert worked.any() and (~worked).any()
+    assert (written.loc[worked, "start_timestamp"] != "").all()
+    assert (written.loc[~worked, "start_timestamp"] == "").all()
+    assert (
+        pd.to_datetime(written.loc[worked, "start_timestamp"])
+        <= pd.to_datetime(written.loc[worked, "timestamp"])
+    ).all()
+    assert json.loads(lt.stdout)["summary"]["n_cases"] == written["case_id"].nunique()
+
+
+def test_default_prototypes_skip_those_a_log_without_case_types_cannot_take(alingsas_small):
+    from kit.process.simulation import study
+
+    events, _cases = alingsas_small  # the events alone: every case is of type "all"
+    out = study(events, None, replications=1, validation_replications=1)
+    names = {sc.name for sc in out["scenarios"]}
+    assert out["model"].case_types == ["all"]
+    assert "fast-lane" not in names  # its route is for anmälan cases
+    assert {"e-service", "auto-plan-check", "staffing", "digital-consultation"} <= names
 
 
 def test_cli_bad_input_one_line_exit_2(tmp_path):

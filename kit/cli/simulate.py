@@ -64,7 +64,8 @@ def register(sub) -> None:
     p.add_argument(
         "--log-out",
         metavar="FILE.csv",
-        help="write one simulated replication of the held-out period as a canonical event log",
+        help="write one simulated replication of the held-out period as a canonical event log "
+        "(case_id, activity, timestamp, resource, start_timestamp where a handler did the step)",
     )
     p.set_defaults(func=run)
 
@@ -162,9 +163,9 @@ def write_log(log, path: str) -> None:
     import tempfile
     from pathlib import Path
 
-    ev = log.events()
-    ev.insert(3, "resource", "")
-    ev["timestamp"] = ev["timestamp"].dt.strftime("%Y-%m-%d %H:%M")
+    ev = log.event_log()
+    for col in ("timestamp", "start_timestamp"):
+        ev[col] = ev[col].dt.strftime("%Y-%m-%d %H:%M")
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

@@ -7,7 +7,8 @@
   on a heap scheduler in SimPy's event order; SimPy itself as the reference driver).
 * :mod:`.scenarios` — prototypes as data: named sets of changes read from YAML.
 * :mod:`.validation` — discover on the earlier cases, simulate the later period, compare.
-* :mod:`.results` — replications in parallel processes, confidence intervals, the 33 % verdict.
+* :mod:`.results` — replications of baseline and scenarios, confidence intervals, the 33 % verdict.
+* :mod:`.parallel` — replications on a reused process pool or a cluster's ``map``.
 
 The permit figures of a simulated log (statutory clock, fee reduction) come from
 :func:`kit.process.leadtime.case_metrics`, so the PBL rules are written once.
@@ -36,13 +37,16 @@ def study(
     Returns ``{"model", "validation", "results", "observed", "specs", "scenarios"}``:
     objects, not yet JSON (see :func:`to_json`). ``scenarios``: specs as
     :func:`kit.process.simulation.scenarios.parse_spec` reads them; None = every built-in
-    prototype whose activities the log has (none for a log without the permit vocabulary).
-    ``mapper``: runs the replications instead of ``jobs`` local processes (see
-    :func:`kit.process.simulation.results.run`).
+    prototype the log supports: its activities (none for a log without the permit vocabulary)
+    and case types.
+    ``mapper``: runs the replications (validation and scenarios) instead of ``jobs`` local
+    processes (see :func:`kit.process.simulation.parallel.pmap`).
     """
+    from kit.errors import UsageError
     from kit.process.simulation.discovery import discover
     from kit.process.simulation.results import run
     from kit.process.simulation.scenarios import (
+        apply,
         combine,
         load_scenarios,
         parse_spec,
@@ -56,11 +60,21 @@ def study(
     chosen = []
     if scenarios is None:
         model = discover(events, cases)
-        chosen = [sc for sc in known.values() if all(model.has(a) for a in required_activities(sc))]
+        chosen = []
+        for sc in known.values():
+            if not all(model.has(a) for a in required_activities(sc)):
+                continue
+            try:  # e.g. a route for a case type the log does not have
+                apply(model, sc)
+            except UsageError:
+                continue
+            chosen.append(sc)
     else:
         chosen = [combine(parse_spec(s, known), s) for s in scenarios]
         model = discover(events, cases)
-    val = validate(events, cases, replications=validation_replications, seed=seed)
+    val = validate(
+        events, cases, replications=validation_replications, seed=seed, jobs=jobs, mapper=mapper
+    )
     res = run(
         model,
         chosen,

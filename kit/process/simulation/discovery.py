@@ -7,21 +7,27 @@ What is read from the log (the canonical events table, one timestamp per event i
   case. Repeated steps (``supplement_received → supplement_received``) are rework loops and stay
   in the graph. Per case type (from the cases table or a ``case_type`` event column) where an
   activity has at least :data:`MIN_BRANCH` outgoing transitions of that type, otherwise pooled.
-* **Times**: the time from one event to the next (waiting plus processing, days) per transition
+* **Times**: the time from one event to the next (waiting plus processing) per transition
   and case type (pooled below :data:`MIN_FIT` observations). A share of zero delays (same
   minute) is kept apart; the positive part is fitted with each candidate ``scipy.stats`` family
   in :data:`FAMILIES` (location 0) and the family with the smallest Wasserstein distance to the
   data is kept when that distance is at most :data:`FIT_TOLERANCE` of the data's mean;
-  otherwise the empirical distribution (its quantiles, interpolated) is used.
-* **Processing time** (single timestamps): for events with a ``resource``, the estimated start
-  is the later of the case's previous event and the same resource's previous event on the same
-  day (the start-time estimation of Chapela-Campa and Dumas); processing = end − start.
+  otherwise the empirical distribution (its quantiles, interpolated) is used. Times are measured
+  on the working-time clock (:class:`WorkClock`: only working hours of working days count,
+  scaled so that a working-time day is a calendar day on average), so the simulation can add
+  them to any starting time without counting the nights and weekends inside them twice.
+* **Processing time**: for events with a ``resource``, the start from a ``start_timestamp``
+  column where the log has one (as ``testlab simulate --log-out`` writes); otherwise (single
+  timestamps) the estimated start is the later of the case's previous event and the same
+  resource's previous event on the same day (the start-time estimation of Chapela-Campa and
+  Dumas); processing = end − start, in working time.
 * **Arrivals**: the mean number of cases per day, with weekday and month-of-year factors and
   the observed times of day of first events.
 * **Working calendar**: the weekdays on which events happen (a weekday with under a quarter of
   the mean share is off), the hours (2nd–98th percentile of event times of day), and Swedish
   public holidays (the ``holidays`` package) when events on them are as rare as on days off.
-* **Capacity**: the distinct resources active in the last 90 days of the log (steps where most
+* **Capacity**: the distinct resources active in the 90 days up to the last arrival (after it
+  the log holds only the later steps of open cases, so fewer show) (steps where most
   events name a resource are done by a handler). Without a ``resource`` column every step
   after the first is a handler's, the pool has as many handlers as the 95th percentile of such
   events per working day (the throughput the office has shown it can reach) and each holds a
@@ -189,6 +195,51 @@ class Calendar:
             off |= _holiday_mask(first, last)
         return off
 
+    def clock(self, first: int, last: int) -> WorkClock:
+        """The working-time clock over local days ``first`` … ``last``."""
+        return WorkClock.build(self, first, last)
+
+
+@dataclass(frozen=True)
+class WorkClock:
+    """Working time: a clock that runs only on working days between the working hours.
+
+    ``w = to_work(t)`` maps a local time (days) to working time, counted in days of the same
+    average length (it runs 7 / (working days a week × working hours a day) times faster than
+    the wall clock while the office works and stands still otherwise), so a working-time
+    delay of 14 is about two calendar weeks; ``from_work`` maps back onto the calendar: a
+    time outside working hours becomes the next start of work. Durations measured on this
+    clock can be added to any starting time without counting nights and weekends twice."""
+
+    first: int
+    work: np.ndarray  # per day: a working day?
+    cum: np.ndarray  # working time at the start of each day (len(work) + 1 values)
+    lo: float  # start and end of the working day (fraction of a day)
+    hi: float
+    rate: float
+
+    @staticmethod
+    def build(cal: Calendar, first: int, last: int) -> WorkClock:
+        lo = min(max(cal.hour_lo / 24, 0.0), 1.0)
+        hi = min(max(cal.hour_hi / 24, lo + 1 / 1440), 1.0)
+        per_week = max(sum(bool(w) for w in cal.workdays), 1)
+        rate = 7 / (per_week * (hi - lo))
+        work = ~cal.off_days(first, last)
+        cum = float(first) + np.concatenate(([0.0], np.cumsum(work * rate * (hi - lo))))
+        return WorkClock(first, work, cum, lo, hi, rate)
+
+    def to_work(self, t: np.ndarray) -> np.ndarray:
+        t = np.asarray(t, dtype=np.float64)
+        day = np.floor(t)
+        i = np.clip(day - self.first, 0, len(self.work) - 1).astype(np.int64)
+        inside = np.clip(t - day - self.lo, 0.0, self.hi - self.lo)
+        return self.cum[i] + np.where(self.work[i], inside * self.rate, 0.0)
+
+    def from_work(self, w: np.ndarray) -> np.ndarray:
+        w = np.asarray(w, dtype=np.float64)
+        i = np.clip(np.searchsorted(self.cum, w, side="right") - 1, 0, len(self.work) - 1)
+        return self.first + i + self.lo + (w - self.cum[i]) / self.rate
+
 
 def _holiday_mask(first: int, last: int) -> np.ndarray:
     import holidays
@@ -324,13 +375,29 @@ def _case_types(case_ids: np.ndarray, events: pd.DataFrame, cases: pd.DataFrame 
 
 
 def completed_cases(events: pd.DataFrame) -> int:
-    """Cases whose last event ends the case in most cases (the commonest last activity)."""
-    last = events.sort_values("timestamp", kind="stable").groupby("case_id", sort=False).tail(1)
-    counts = last["activity"].astype(str).value_counts()
-    if not len(counts):
+    """Cases that look finished: their last activity is one that at least 5 % of the cases
+    end with, or they have been quiet for longer than 99 % of the gaps between consecutive
+    events of a case (a log with hundreds of activities may have no common last one)."""
+    if not len(events):
         return 0
-    ends = set(counts.index[counts >= 0.05 * counts.sum()])
-    return int(last["activity"].astype(str).isin(ends).sum())
+    t = _local_ns(events["timestamp"])
+    case_codes, _ = pd.factorize(events["case_id"].astype(str))
+    order = np.lexsort((t, case_codes))
+    t, case = t[order], case_codes[order]
+    last_mask = np.ones(len(t), dtype=bool)
+    last_mask[:-1] = case[1:] != case[:-1]
+    acts = events["activity"].astype(str).to_numpy()[order][last_mask]
+    names, codes = np.unique(acts, return_inverse=True)
+    counts = np.bincount(codes, minlength=len(names))
+    common_end = (counts >= 0.05 * counts.sum())[codes]
+    same = ~last_mask[:-1]
+    gaps = np.diff(t)[same]
+    quiet = (
+        t[last_mask] < t.max() - np.quantile(gaps, 0.99)
+        if len(gaps)
+        else np.zeros(len(acts), dtype=bool)
+    )
+    return int((common_end | quiet).sum())
 
 
 def check_enough(events: pd.DataFrame, *, what: str = "log") -> None:
@@ -404,10 +471,35 @@ def discover(
             nz = np.flatnonzero(counts)
             start[k] = (nz, counts[nz] / counts.sum())
 
+    # calendar
+    local_day = t // NS_PER_DAY
+    hours = (t % NS_PER_DAY) / 3.6e12
+    wd_counts = np.bincount(((local_day + 3) % 7).astype(np.int64), minlength=7)
+    workdays = tuple(bool(c >= 0.25 * wd_counts.mean()) for c in wd_counts)
+    timed = hours[hours > 0] if (hours > 0).any() else np.array([8.0, 17.0])
+    hour_lo, hour_hi = (float(v) for v in np.quantile(timed, [0.02, 0.98]))
+    first_day, last_day = int(local_day.min()), int(local_day.max())
+    swedish = has_permit_activities(events) or _tz_is_swedish(events["timestamp"])
+    if swedish:
+        hol = _holiday_mask(first_day, last_day)
+        day_counts = np.bincount(
+            (local_day - first_day).astype(np.int64), minlength=last_day - first_day + 1
+        )
+        span = np.arange(first_day, last_day + 1)
+        work = np.asarray(workdays)[(span + 3) % 7]
+        on_hol = day_counts[hol & work]
+        normal = day_counts[~hol & work]
+        swedish = bool(len(on_hol) and len(normal) and on_hol.mean() < 0.25 * normal.mean())
+    calendar = Calendar(workdays, hour_lo, hour_hi, swedish)
+
+    # times on the working-time clock: the delays between events count working time only
+    clock = calendar.clock(first_day, last_day)
+    w = clock.to_work(t / NS_PER_DAY)
+
     # transitions: consecutive events of a case, and last event → END
     src = act
     dst = np.where(last_mask, END, np.append(act[1:], END))
-    gap = np.where(last_mask, 0, np.append(np.diff(t), 0)) / NS_PER_DAY
+    gap = np.where(last_mask, 0, np.append(np.diff(w), 0))
     branches: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
     delays: dict[tuple[int, int, int], Dist] = {}
     key = (src * (n_act + 1) + (dst + 1)).astype(np.int64)
@@ -437,27 +529,6 @@ def discover(
                     nz = np.flatnonzero(row)
                     branches[(ct, a)] = (nz - 1, row[nz] / row.sum())
 
-    # calendar
-    local_day = t // NS_PER_DAY
-    hours = (t % NS_PER_DAY) / 3.6e12
-    wd_counts = np.bincount(((local_day + 3) % 7).astype(np.int64), minlength=7)
-    workdays = tuple(bool(c >= 0.25 * wd_counts.mean()) for c in wd_counts)
-    timed = hours[hours > 0] if (hours > 0).any() else np.array([8.0, 17.0])
-    hour_lo, hour_hi = (float(v) for v in np.quantile(timed, [0.02, 0.98]))
-    first_day, last_day = int(local_day.min()), int(local_day.max())
-    swedish = has_permit_activities(events) or _tz_is_swedish(events["timestamp"])
-    if swedish:
-        hol = _holiday_mask(first_day, last_day)
-        day_counts = np.bincount(
-            (local_day - first_day).astype(np.int64), minlength=last_day - first_day + 1
-        )
-        span = np.arange(first_day, last_day + 1)
-        work = np.asarray(workdays)[(span + 3) % 7]
-        on_hol = day_counts[hol & work]
-        normal = day_counts[~hol & work]
-        swedish = bool(len(on_hol) and len(normal) and on_hol.mean() < 0.25 * normal.mean())
-    calendar = Calendar(workdays, hour_lo, hour_hi, swedish)
-
     # arrivals
     arr_t = t[first_mask]
     arr_day = arr_t // NS_PER_DAY
@@ -480,26 +551,36 @@ def discover(
 
     # resources, processing times and capacity
     service: dict[int, Dist] = {}
+    begun = _start_times(events, order, clock)
     res_col = events["resource"] if "resource" in events.columns else None
     if res_col is not None and res_col.notna().any():
         res = res_col.astype("string").to_numpy(dtype=object, na_value=None)[order]
         has = np.array([r is not None for r in res])
-        bound = [a for a in range(n_act) if has[act == a].mean() > 0.5]
-        ev = pd.DataFrame({"res": res, "t": t, "day": local_day, "act": act})[has]
+        with_res = np.bincount(act[has], minlength=n_act)
+        bound = np.flatnonzero(with_res > 0.5 * np.bincount(act, minlength=n_act)).tolist()
+        ev = pd.DataFrame({"res": res, "t": w, "day": local_day, "act": act})[has]
         ev = ev.sort_values(["res", "t"], kind="stable")
         prev_same = (ev["res"].to_numpy()[1:] == ev["res"].to_numpy()[:-1]) & (
             ev["day"].to_numpy()[1:] == ev["day"].to_numpy()[:-1]
         )
         proc = np.full(len(ev), np.nan)
-        proc[1:][prev_same] = np.diff(ev["t"].to_numpy())[prev_same] / NS_PER_DAY
-        gap_prev = np.where(first_mask, np.inf, np.append(np.inf, np.diff(t)) / NS_PER_DAY)
-        proc = np.minimum(proc, gap_prev[ev.index.to_numpy()])
+        proc[1:][prev_same] = np.diff(ev["t"].to_numpy())[prev_same]
+        gap_prev = np.where(first_mask, np.inf, np.append(np.inf, np.diff(w)))
+        pos = ev.index.to_numpy()  # positions in the case-ordered arrays
+        proc = np.minimum(proc, gap_prev[pos])
+        if begun is not None:  # a recorded start time wins over the estimate
+            known = np.isfinite(begun[pos])
+            proc[known] = np.maximum(w[pos][known] - begun[pos][known], 0.0)
         ev["proc"] = proc
+        by_act = dict(tuple(ev.dropna(subset=["proc"]).groupby("act", sort=True)["proc"]))
         for a in bound:
-            p = ev.loc[ev["act"] == a, "proc"].dropna().to_numpy()
-            if len(p):
-                service[a] = fit(p)
-        recent = ev[ev["day"] >= last_day - 90]
+            p = by_act.get(a)
+            if p is not None and len(p):
+                service[a] = fit(p.to_numpy())
+        # the 90 days up to the last arrival: after it, the log holds only the later steps of
+        # cases already there, so fewer handlers show than were at work
+        arr_last = int(t[first_mask].max() // NS_PER_DAY)
+        recent = ev[(ev["day"] >= arr_last - 90) & (ev["day"] <= arr_last)]
         capacity = max(int(recent["res"].nunique()), 1)
         source = "resource"
     else:
@@ -514,7 +595,7 @@ def discover(
             if work.any()
             else 1
         )
-        day_len = max(hour_hi - hour_lo, 1.0) / 24
+        day_len = clock.rate * max(hour_hi - hour_lo, 1.0) / 24  # one working day
         for a in bound:
             service[a] = Dist("empirical", quantiles=(day_len, day_len), n=0, mean=day_len)
         source = "throughput"
@@ -558,6 +639,27 @@ def discover(
         n_cases=len(case_ids),
         max_events=int(per_case.max()) * 2 if len(per_case) else 10,
     )
+
+
+def _start_times(events: pd.DataFrame, order: np.ndarray, clock: WorkClock) -> np.ndarray | None:
+    """Working-time start of each event (case order) from a ``start_timestamp`` column, NaN
+    where it is empty or unreadable; None without the column (the usual one-timestamp log)."""
+    if "start_timestamp" not in events.columns:
+        return None
+    from kit.config import LOCAL_TZ
+
+    s = events["start_timestamp"]
+    if not pd.api.types.is_datetime64_any_dtype(s.dtype):
+        s = pd.to_datetime(s, format="mixed", errors="coerce")  # empty -> NaT
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = s.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
+    ns = s.to_numpy(dtype="datetime64[ns]")[order]
+    ok = ~np.isnat(ns)
+    if not ok.any():
+        return None
+    out = np.full(len(ns), np.nan)
+    out[ok] = clock.to_work(ns[ok].astype(np.int64) / NS_PER_DAY)
+    return out
 
 
 def _tz_is_swedish(ts: pd.Series) -> bool:

@@ -1,13 +1,18 @@
 """The discrete-event simulation of a discovered model.
 
-Time runs in local days (day number since 1970-01-01 plus the fraction of the day). Each case
-is a generator process: it arrives, records its first activity, then repeatedly picks the next
-activity from the branching probabilities of its case type, waits the sampled time and
-records the event, until it picks the end. A step done by a handler (resource-bound) waits the
-sampled time minus its processing time, then queues for one of the ``capacity`` handlers of
-the shared pool and holds one for the processing time; so more work or fewer handlers make
-queues, and the baseline keeps the observed times. Every event time is moved onto the working
-calendar (next working day, within working hours).
+Time runs on the model's working-time clock (:class:`kit.process.simulation.discovery.WorkClock`:
+it stands still on nights, weekends and holidays), on which discovery measured the delays, so a
+delay observed from Friday afternoon to Monday morning is not counted a second time when it is
+added to another starting time. Each case is a generator process: it arrives, records its first
+activity, then repeatedly picks the next activity from the branching probabilities of its case
+type, waits the sampled time and records the event, until it picks the end. A step done by a
+handler (resource-bound) waits the sampled time minus its processing time, then queues for one
+of the ``capacity`` handlers of the shared pool and holds one for the processing time; so more
+work or fewer handlers make queues, and the baseline keeps the observed times. At the end every
+event time is mapped back onto the calendar (working days, within working hours); an arrival
+keeps its own time of day. Each handled step records when its handler began it and which
+handler it was (:meth:`SimLog.event_log`: the ``start_timestamp`` and ``resource`` columns of
+the exported log).
 
 A case suspends only before it needs a handler (so requests reach the pool in time order and
 the handler free first serves the next request: a first-come-first-served queue of
@@ -91,6 +96,8 @@ class SimLog:
     act: np.ndarray
     time: np.ndarray
     extension: np.ndarray  # weeks on deadline_extended events, NaN elsewhere
+    start: np.ndarray  # per event: when its handler began the work (days), NaN where unmodelled
+    handler: np.ndarray  # per event: the handler (0 … capacity − 1) who did it, −1 for none
     case_type: np.ndarray  # per case: case type name
     arrival: np.ndarray  # per case: arrival time (days)
     fee: np.ndarray  # per case: fee (SEK), NaN when unknown
@@ -123,6 +130,26 @@ class SimLog:
             out.loc[~np.isfinite(self.extension), "extension_weeks"] = pd.NA
         return out
 
+    def event_log(self) -> pd.DataFrame:
+        """The events for other tools: :meth:`events` plus ``resource`` (the simulated handler,
+        ``handler-01`` …, empty for steps no handler does) and ``start_timestamp`` (when the
+        handler began the step, after any queue, on the working calendar like every event
+        time; empty where the model has no processing time), both to the minute like
+        ``timestamp``."""
+        out = self.events()
+        width = max(2, len(str(int(self.handler.max()) + 1))) if len(self.handler) else 2
+        names = np.array(
+            [""]
+            + [f"handler-{k:0{width}d}" for k in range(1, int(self.handler.max(initial=-1)) + 2)],
+            dtype=object,
+        )
+        out.insert(3, "resource", names[self.handler + 1])
+        has = np.isfinite(self.start)
+        ns = (np.round(np.where(has, self.start, 0.0) * 1440) * 60 * 10**9).astype(np.int64)
+        start = pd.Series(ns.view("datetime64[ns]"))
+        out.insert(4, "start_timestamp", start.where(has))
+        return out
+
     def cases(self) -> pd.DataFrame:
         ids = self.case_ids()
         received = (np.floor(self.arrival) * NS_PER_DAY).astype(np.int64).view("datetime64[ns]")
@@ -146,37 +173,6 @@ def _arrivals(model: Model, start_day: int, end_day: int, rng: np.random.Generat
     times = np.sort(day_of + hours / 24)
     types = rng.choice(len(model.case_types), size=len(times), p=model.type_share)
     return times, types
-
-
-class _Calendar:
-    """Moves a time onto the working calendar: next working day, inside working hours."""
-
-    def __init__(self, model: Model, first: int, last: int) -> None:
-        cal = model.calendar
-        self.first = first
-        off = cal.off_days(first, last)
-        span = np.arange(first, last + 1)
-        cand = np.where(off, np.iinfo(np.int64).max, span)
-        self.next_work = np.minimum.accumulate(cand[::-1])[::-1].tolist()
-        self.lo = cal.hour_lo / 24
-        self.hi = cal.hour_hi / 24
-        self.last = last
-
-    def snap(self, t: float) -> float:
-        day = int(t)
-        frac = t - day
-        if frac > self.hi:
-            day, frac = day + 1, self.lo
-        elif frac < self.lo:
-            frac = self.lo
-        i = day - self.first
-        if 0 <= i < len(self.next_work):
-            nd = self.next_work[i]
-            if nd != day:
-                if nd > self.last:
-                    return t
-                return nd + self.lo
-        return day + frac
 
 
 def _drive(cases: list, start: float, until: float) -> None:
@@ -238,13 +234,22 @@ def simulate(
     ``"heap"`` (default) or ``"simpy"``; both give the same log.
     """
     rng = np.random.default_rng(seed)
-    horizon = float(horizon_day) if horizon_day is not None else float(end_day + 730)
+    horizon_wall = float(horizon_day) if horizon_day is not None else float(end_day + 730)
     times, types = _arrivals(model, start_day, end_day, rng)
-    cal = _Calendar(model, start_day, int(horizon) + 60)
+    # the cases run on the working-time clock (as the delays were measured); their event
+    # times go back onto the calendar at the end
+    wclock = model.calendar.clock(start_day, int(horizon_wall) + 60)
+    horizon = float(wclock.to_work(horizon_wall))
+    t_work = wclock.to_work(times)
     ev_case: list[int] = []
     ev_act: list[int] = []
     ev_time: list[float] = []
     add_case, add_act, add_time = ev_case.append, ev_act.append, ev_time.append
+    # per event: when its handler began (NaN for none) and the handler (-1 none, -2 arrival)
+    ev_begin: list[float] = []
+    ev_h: list[int] = []
+    add_begin, add_h = ev_begin.append, ev_h.append
+    nan = float("nan")
 
     dist_streams: dict = {}  # id(dist) → stream (a Dist shared by transitions shares draws)
 
@@ -279,13 +284,11 @@ def simulate(
     parallel = model.parallel
     routes = model.routes
     max_events = model.max_events
-    free = [float(start_day)] * max(int(model.capacity), 1)  # when each handler is next free
+    # (when each handler is next free, handler): the first free serves the next request
+    w_start = float(wclock.to_work(float(start_day)))
+    free = [(w_start, k) for k in range(max(int(model.capacity), 1))]
     heapq.heapify(free)
     replace = heapq.heapreplace
-    snap = cal.snap
-    first, lo, hi, last_day = cal.first, cal.lo, cal.hi, cal.last
-    next_work = cal.next_work
-    n_next = len(next_work)
 
     def case(i: int, ctype: int, t0: float):
         clock = yield t0  # the time the scheduler resumed this case at
@@ -295,6 +298,8 @@ def simulate(
             add_case(i)
             add_act(a)
             add_time(now)
+            add_begin(nan)
+            add_h(-2)
         mods = (
             [(act, f) for (act, f, _s), h in zip(share_changes, hits[i].tolist(), strict=True) if h]
             if hits is not None
@@ -308,11 +313,13 @@ def simulate(
             if route is not None and a == route[0][0]:
                 path, days = route
                 for b in path[1:]:
-                    now = snap(now + days)
+                    now = now + days
                     if now <= horizon:
                         add_case(i)
                         add_act(b)
                         add_time(now)
+                        add_begin(nan)
+                        add_h(-1)
                     count += 1
                 a = path[-1]
                 route = None
@@ -342,39 +349,30 @@ def simulate(
                     return
                 if ready > clock:
                     clock = yield ready
-                f = free[0]
+                f, h = free[0]
                 begin = ready if ready > f else f
                 now = begin + s
-                replace(free, now)
+                replace(free, (now, h))
             else:
                 now = now + d
-            # onto the working calendar (as _Calendar.snap)
-            day = int(now)
-            frac = now - day
-            if frac > hi:
-                day, frac = day + 1, lo
-            elif frac < lo:
-                frac = lo
-            k = day - first
-            if 0 <= k < n_next and next_work[k] != day:
-                if next_work[k] <= last_day:
-                    now = next_work[k] + lo
-            else:
-                now = day + frac
+                h = -1
+                begin = nan
             if now <= horizon:
                 add_case(i)
                 add_act(b)
                 add_time(now)
+                add_begin(begin)
+                add_h(h)
             last = d
             a = b
             count += 1
 
     procs = [
         case(i, ct, t0)
-        for i, (t0, ct) in enumerate(zip(times.tolist(), types.tolist(), strict=True))
+        for i, (t0, ct) in enumerate(zip(t_work.tolist(), types.tolist(), strict=True))
     ]
     run = _drive_simpy if driver == "simpy" else _drive
-    run(procs, float(start_day), horizon + 1e-9)
+    run(procs, w_start, horizon + 1e-9)
 
     names = np.asarray(model.case_types, dtype=object)
     ctype_names = names[types] if len(types) else np.array([], dtype=object)
@@ -385,13 +383,20 @@ def simulate(
         if values is not None and len(values) and sel.any():
             fee[sel] = values[rng.integers(len(values), size=int(sel.sum()))]
     case_arr = np.asarray(ev_case, dtype=np.int64)
-    time_arr = np.asarray(ev_time, dtype=np.float64)
+    time_arr = wclock.from_work(np.asarray(ev_time, dtype=np.float64))
+    handler = np.asarray(ev_h, dtype=np.int64)
+    first = handler == -2
+    time_arr[first] = times[case_arr[first]]  # an arrival keeps its own time of day
+    handler[first] = -1
     act_arr = np.asarray(ev_act, dtype=np.int64)
     ext = np.full(len(act_arr), np.nan)
     if model.has("deadline_extended") and len(model.extension_weeks):
         sel = act_arr == model.code("deadline_extended")
         values = np.asarray(model.extension_weeks, dtype=np.float64)
         ext[sel] = values[rng.integers(len(values), size=int(sel.sum()))]
+    start = np.asarray(ev_begin, dtype=np.float64)
+    has = handler >= 0
+    start[has] = np.minimum(wclock.from_work(start[has]), time_arr[has])
     order = np.lexsort((time_arr, case_arr))
     return SimLog(
         model=model,
@@ -399,6 +404,8 @@ def simulate(
         act=act_arr[order],
         time=time_arr[order],
         extension=ext[order],
+        start=start[order],
+        handler=handler[order],
         case_type=ctype_names,
         arrival=times,
         fee=fee,

@@ -18,6 +18,7 @@ import numpy as np
 
 from kit.process.simulation.discovery import Model
 from kit.process.simulation.engine import simulate
+from kit.process.simulation.parallel import pmap, shutdown_pool  # noqa: F401 - re-exported
 from kit.process.simulation.scenarios import Scenario, apply
 from kit.process.simulation.validation import sim_lead_times
 
@@ -46,93 +47,10 @@ def measure(model: Model, start_day: int, end_day: int, seed) -> dict[str, Any]:
     }
 
 
-def _job(args) -> list[dict[str, Any]]:
-    models, start_day, end_day, seed = args
+def _job(shared, seed) -> list[dict[str, Any]]:
+    """One replication of every model (run by :func:`kit.process.simulation.parallel.pmap`)."""
+    models, start_day, end_day = shared
     return [measure(m, start_day, end_day, seed) for m in models]
-
-
-_POOL: dict[str, Any] = {}  # the worker pool of this process, reused across runs
-_WORKER_MODELS: dict[str, Any] = {}  # in a worker: the models of the latest run (by key)
-
-
-def _chunk_job(args) -> list[list[dict[str, Any]]]:
-    """A worker's share of the replications. The models arrive pickled once per chunk and are
-    unpickled once per worker and run (``key`` is a digest of the pickle)."""
-    import pickle
-
-    key, payload, start_day, end_day, seeds = args
-    models = _WORKER_MODELS.get(key)
-    if models is None:
-        _WORKER_MODELS.clear()
-        models = _WORKER_MODELS[key] = pickle.loads(payload)
-    return [_job((models, start_day, end_day, s)) for s in seeds]
-
-
-def _pool(jobs: int):
-    """A process pool of ``jobs`` workers, started once per process and reused (fork where
-    available: workers inherit the imported kit instead of importing it again)."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = _POOL.get("pool")
-    if pool is not None and _POOL.get("jobs") == jobs and _POOL.get("pid") == _getpid():
-        return pool
-    if pool is not None and _POOL.get("pid") == _getpid():
-        pool.shutdown(wait=True)
-    methods = mp.get_all_start_methods()
-    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
-    if not _POOL.get("atexit"):
-        import atexit
-
-        # stopped before the interpreter tears its modules down (else the executor's
-        # weakref callback prints a traceback at exit)
-        atexit.register(shutdown_pool)
-    _POOL.update(pool=pool, jobs=jobs, pid=_getpid(), atexit=True)
-    return pool
-
-
-def shutdown_pool() -> None:
-    """Stop the worker pool of this process (it is also stopped when the process exits)."""
-    pool = _POOL.pop("pool", None)
-    if pool is not None and _POOL.get("pid") == _getpid():
-        pool.shutdown(wait=True)
-    registered = _POOL.get("atexit", False)
-    _POOL.clear()
-    if registered:
-        _POOL["atexit"] = True
-
-
-def _getpid() -> int:
-    import os
-
-    return os.getpid()
-
-
-def _parallel(models: list[Model], start: int, end: int, seeds: list, jobs: int):
-    """Per replication, the measures of each model: ``jobs`` worker processes, the models sent
-    once per chunk of replications (a few chunks per worker, so a busy core does not hold up
-    the others)."""
-    import hashlib
-    import pickle
-
-    payload = pickle.dumps(models, protocol=pickle.HIGHEST_PROTOCOL)
-    key = hashlib.sha1(payload).hexdigest()
-    n_chunks = min(len(seeds), jobs * 4)
-    bounds = np.linspace(0, len(seeds), n_chunks + 1).round().astype(int)
-    tasks = [
-        (key, payload, start, end, seeds[lo:hi])
-        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
-        if hi > lo
-    ]
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        for chunk in _pool(jobs).map(_chunk_job, tasks):
-            yield from chunk
-    except BrokenProcessPool:
-        shutdown_pool()  # a worker died: start a fresh pool next time
-        raise
 
 
 def interval(values: np.ndarray) -> tuple[float, float, float]:
@@ -224,16 +142,10 @@ def run(
     )
     models = ([] if reuse else [model]) + [apply(model, sc) for sc in scenarios]
     seeds = np.random.SeedSequence(seed).spawn(replications)
-    tasks = [(models, start, end, s) for s in seeds]
     if not models:
         rows = [[] for _ in seeds]
-    elif mapper is not None:
-        rows = list(_progress(mapper(_job, tasks), replications, progress))
-    elif jobs == 1 or replications == 1:
-        it = map(_job, tasks)
-        rows = list(_progress(it, replications, progress))
     else:
-        it = _parallel(models, start, end, seeds, min(jobs, replications))
+        it = pmap(_job, (models, start, end), seeds, jobs=jobs, mapper=mapper)
         rows = list(_progress(it, replications, progress))
     if reuse:
         rows = [[b, *r] for b, r in zip(baseline.rows, rows, strict=True)]

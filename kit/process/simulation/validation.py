@@ -145,6 +145,24 @@ def split_by_arrival(events: pd.DataFrame, train_share: float = TRAIN_SHARE):
     return events[is_train], first.index[n_train:], split_ns // NS_PER_DAY
 
 
+def _replicate(shared, item) -> tuple[np.ndarray, np.ndarray, int, SimLog | None]:
+    """One validation replication (run by :func:`kit.process.simulation.parallel.pmap`): the
+    simulated lead times and within-limit flags, the number of simulated cases, and for the
+    first replication the log itself (without its model, which the caller has)."""
+    from dataclasses import replace
+
+    model, start_day, end_day, horizon = shared
+    seed, keep = item
+    log = simulate(model, start_day, end_day, seed=seed, horizon_day=horizon)
+    per = sim_lead_times(log)
+    return (
+        per["lead_time_days"].to_numpy(dtype=float),
+        per["within_limit"].to_numpy(dtype=float),
+        len(log.arrival),
+        replace(log, model=None) if keep else None,
+    )
+
+
 def validate(
     events: pd.DataFrame,
     cases: pd.DataFrame | None = None,
@@ -152,8 +170,18 @@ def validate(
     train_share: float = TRAIN_SHARE,
     replications: int = 5,
     seed: int = 0,
+    jobs: int = 1,
+    mapper=None,
 ) -> Validation:
-    """Discover on the earlier ``train_share`` of the cases, simulate the rest, compare."""
+    """Discover on the earlier ``train_share`` of the cases, simulate the rest, compare.
+
+    The replications run on ``jobs`` processes or through ``mapper`` (as the scenario
+    replications, :func:`kit.process.simulation.results.run`); each has its own seed, so the
+    result does not depend on either."""
+    from dataclasses import replace
+
+    from kit.process.simulation.parallel import pmap
+
     if not 0 < train_share < 1:
         from kit.errors import UsageError
 
@@ -168,17 +196,22 @@ def validate(
     obs_all = lead_times(events, cases, model.permit)
     obs = obs_all[obs_all["case_id"].isin(set(test_ids))]
     obs_lead = obs["lead_time_days"].dropna().to_numpy()
-    sims = []
-    first_log = None
-    n_sim_cases = 0
-    ss = np.random.SeedSequence(seed)
-    for child in ss.spawn(replications):
-        log = simulate(model, int(split_day), last_arrival + 1, seed=child, horizon_day=log_end)
-        first_log = first_log or log
-        per = sim_lead_times(log)
-        sims.append(per)
-        n_sim_cases += len(log.arrival)
-    sim = pd.concat(sims, ignore_index=True)
+    if replications < 1:
+        from kit.errors import UsageError
+
+        raise UsageError(f"replications {replications} is outside the allowed range 1 or more")
+    seeds = np.random.SeedSequence(seed).spawn(replications)
+    shared = (model, int(split_day), last_arrival + 1, log_end)
+    items = [(child, i == 0) for i, child in enumerate(seeds)]
+    reps = list(pmap(_replicate, shared, items, jobs=jobs, mapper=mapper))
+    first_log = replace(reps[0][3], model=model)
+    n_sim_cases = sum(r[2] for r in reps)
+    sim = pd.DataFrame(
+        {
+            "lead_time_days": np.concatenate([r[0] for r in reps]),
+            "within_limit": np.concatenate([r[1] for r in reps]),
+        }
+    )
     sim_lead = sim["lead_time_days"].dropna().to_numpy()
     months = max((last_arrival + 1 - split_day) / 30.4375, 1e-9)
 
