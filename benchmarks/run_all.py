@@ -16,8 +16,11 @@ ORDER = [
     "bench_survey",
     "bench_run",
     "bench_dashboards",
+    "bench_viewers",
     "bench_journal",
     "bench_simulation",
+    "bench_map",
+    "bench_scaling",
 ]
 
 
