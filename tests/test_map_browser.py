@@ -77,3 +77,18 @@ def test_clusters_take_the_colour_of_their_median_lead_time_and_tiles_fail_quiet
 def test_notebook_frame_has_no_trust_notice():
     m = maps.offline_map(location=(UMEA_LAT, UMEA_LON))
     assert "Make this Notebook Trusted" not in m._repr_html_()
+
+
+def test_clusters_draw_without_a_basemap(page):
+    # `TESTLAB_TILES=none` (or tiles=None): no tile layer gives the map its maximum zoom, and
+    # Leaflet.markercluster throws "Map has no maxZoom specified" without one, so no case showed
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    group = _group(UMEA_LAT, UMEA_LON, [10, 20, 30, 40])
+    m = maps.offline_map(location=(UMEA_LAT, UMEA_LON), zoom_start=11, tiles=None, lang="en")
+    maps.add_case_points(m, group, value_col="lead_time_days", cluster_threshold=0)
+    page.set_content(maps.map_html(m))
+    page.locator(".testlab-cluster").first.wait_for(state="attached", timeout=20_000)
+    assert page.inner_text(".testlab-cluster div").strip() == "4"
+    assert page.locator(".testlab-legend").count() == 1
+    assert errors == []

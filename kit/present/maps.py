@@ -55,6 +55,7 @@ LEAD_TIME_BINS: tuple[tuple[float, str], ...] = (
     (math.inf, "#d73027"),
 )
 MISSING_COLOUR = "#8c8c8c"
+MAX_ZOOM = 19  # street level; OpenStreetMap's and Lantmäteriet's tiles go this far
 
 # --- offline assets ---------------------------------------------------------------------
 
@@ -282,7 +283,7 @@ def _tile_layer(tiles: str | None, lang: str) -> folium.TileLayer | None:
         tiles=tiles,
         attr=attribution or tiles.split("/{z}")[0],
         name=t("map.basemap", lang),
-        max_zoom=19,
+        max_zoom=MAX_ZOOM,
     )
 
 
@@ -309,7 +310,11 @@ def offline_map(
             location = ((s + n) / 2, (w + e) / 2)
         else:
             location, zoom_start = (62.0, 15.0), 5
+    # the map's own zoom range: without a tile layer (tiles=None) nothing else sets it, and
+    # Leaflet.markercluster refuses to cluster ("Map has no maxZoom specified")
+    # (folium's max_zoom only reaches its default tile layer, not the map's options)
     m = OfflineMap(location=list(location), zoom_start=zoom_start, tiles=None, prefer_canvas=False)
+    m.options["max_zoom"] = MAX_ZOOM
     m.get_root().ratio = ratio
     layer = _tile_layer(tiles, lang)
     if layer is not None:
