@@ -92,3 +92,25 @@ def test_clusters_draw_without_a_basemap(page):
     assert page.inner_text(".testlab-cluster div").strip() == "4"
     assert page.locator(".testlab-legend").count() == 1
     assert errors == []
+
+
+@pytest.mark.parametrize("threshold", [0, 1000])  # clustered, and plain markers
+def test_clicked_case_shows_its_own_popup(page, threshold):
+    cases = _group(UMEA_LAT, UMEA_LON, [10, 20, 30])
+    cases["case_id"] = ["P-1", "P-2", "P-3"]
+    cases["x"] = cases["x"] + np.array([-150.0, 0.0, 150.0])  # apart at street level
+    m = maps.offline_map(location=(UMEA_LAT, UMEA_LON), zoom_start=16, tiles=None, lang="en")
+    maps.add_case_points(
+        m, cases, value_col="lead_time_days", popup_cols=("case_id",), cluster_threshold=threshold
+    )
+    page.set_content(maps.map_html(m))
+    points = page.locator("path.testlab-case")
+    points.first.wait_for(state="attached", timeout=20_000)
+    assert points.count() == 3
+    shown = []
+    for i in range(3):
+        points.nth(i).click(force=True)
+        page.locator(".leaflet-popup-content").wait_for(timeout=10_000)
+        shown.append(page.inner_text(".leaflet-popup-content").strip())
+    # each click shows the clicked case (label: value), not the first or the last one bound
+    assert sorted(text.rsplit(": ", 1)[1] for text in shown) == ["P-1", "P-2", "P-3"]

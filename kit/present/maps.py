@@ -482,9 +482,11 @@ class _CasePoints(JSCSSMixin, _RawMacro):
                     color: "#333", weight: 1, fillColor: colours[+colour[k]],
                     fillOpacity: 0.85, className: "testlab-case", caseIndex: k,
                     value: values[k] === undefined ? null : values[k]});
-                if (heads.length) { mk.bindPopup(popup); }
                 markers[k] = mk;
             }
+            // one popup for the group, filled for the clicked case: a popup bound to each
+            // marker took most of the time to build a map of 20,000 cases
+            if (heads.length) { group.bindPopup(popup); }
             group.addLayers ? group.addLayers(markers) : markers.forEach(function(m) { group.addLayer(m); });
             group.addTo({{ this._parent.get_name() }});
             window.{{ this.get_name() }} = group;
