@@ -106,7 +106,12 @@ def write_table(names: list[str]) -> None:
         "|---|---|---|---|---|",
     ]
     missing = []
-    for path in sorted(OUT.glob("*.rows.json")):
+
+    def in_order(path):  # the order of ORDER (bench_load's file is named bench_load.rows.json)
+        stem = "bench_" + path.name.removesuffix(".rows.json").removeprefix("bench_")
+        return (ORDER.index(stem) if stem in ORDER else len(ORDER), path.name)
+
+    for path in sorted(OUT.glob("*.rows.json"), key=in_order):
         doc = json.loads(path.read_text(encoding="utf-8"))
         for row in doc["rows"]:
             cells = [doc["title"], row["comparison"], row["measured"]]
