@@ -114,3 +114,30 @@ def test_clicked_case_shows_its_own_popup(page, threshold):
         shown.append(page.inner_text(".leaflet-popup-content").strip())
     # each click shows the clicked case (label: value), not the first or the last one bound
     assert sorted(text.rsplit(": ", 1)[1] for text in shown) == ["P-1", "P-2", "P-3"]
+
+
+def test_popups_decode_values_stored_as_base36_indices(page):
+    # 60 cases on a grid, 12 distinct dates (more than 10: stored as base-36 indices)
+    x0, y0 = Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True).transform(
+        UMEA_LON, UMEA_LAT
+    )
+    k = np.arange(60)
+    dates = [f"2024-03-{1 + (i % 12):02d}" for i in k]
+    cases = pd.DataFrame(
+        {"x": x0 + 60.0 * (k % 10 - 4.5), "y": y0 + 60.0 * (k // 10 - 2.5), "lead_time_days": 30.0,
+         "received": dates}
+    )  # fmt: skip
+    m = maps.offline_map(location=(UMEA_LAT, UMEA_LON), zoom_start=16, tiles=None, lang="en")
+    maps.add_case_points(m, cases, value_col="lead_time_days", popup_cols=("received",))
+    html = maps.map_html(m)
+    assert '"w":1' in html
+    page.set_content(html)
+    points = page.locator("path.testlab-case")
+    points.first.wait_for(state="attached", timeout=20_000)
+    assert points.count() == 60
+    for i in (0, 11, 23, 59):  # markers are added in row order
+        points.nth(i).click(force=True)
+        page.locator(".leaflet-popup-content").wait_for(timeout=10_000)
+        assert page.inner_text(".leaflet-popup-content").strip().endswith(dates[i])
+        page.locator(".leaflet-popup-close-button").click()  # it would cover the next point
+        page.locator(".leaflet-popup").wait_for(state="detached", timeout=10_000)

@@ -194,6 +194,9 @@ def _column(col: dict) -> list[str]:
     if "v" in col:
         return col["v"].split("\t")
     names = col["d"].split("\t")
+    w = col.get("w")
+    if w:  # w base-36 digits per row
+        return [names[int(col["i"][k : k + w], 36)] for k in range(0, len(col["i"]), w)]
     return [names[int(i)] for i in col["i"]]
 
 
@@ -208,6 +211,23 @@ def test_popup_columns_repeat_values_as_indices_and_keep_order():
     assert "d" in col and len(col["i"]) == n  # two distinct values among 50: indexed
     # a TAB inside a value would split it: it is shown as a space
     assert _column(col) == ["Bygglov" if i % 3 else "Anmälan x" for i in range(n)]
+
+
+def test_popup_column_with_many_repeated_values_uses_base36_indices():
+    # 40 distinct dates, each 5 times: more than 10 values, so two base-36 digits per row
+    dates = [f"2024-01-{d:02d}" if d <= 31 else f"2024-02-{d - 31:02d}" for d in range(1, 41)]
+    values = [dates[i % 40] for i in range(200)]
+    col = maps._popup_column(values)
+    assert col["w"] == 2 and len(col["i"]) == 400
+    assert col["i"][:4] == "0001" and col["i"][70:72] == "0z"  # rows 0, 1 and 35 (35 = "0z")
+    assert _column(col) == values
+    assert len(col["d"]) + len(col["i"]) < len("\t".join(values))
+    # unique values stay plain, and 37 values need 2 digits, 36 only 1
+    assert maps._popup_column([f"P-{i}" for i in range(50)]) == {
+        "v": "\t".join(f"P-{i}" for i in range(50))
+    }
+    assert maps._popup_column([str(i % 36) for i in range(400)])["w"] == 1
+    assert maps._popup_column([str(i % 37) for i in range(400)])["w"] == 2
 
 
 def test_case_points_per_row_crs():

@@ -412,7 +412,8 @@ class _CasePoints(JSCSSMixin, _RawMacro):
     * ``colours``: the palette, and ``colour``: one palette index per case (a digit string
       when the palette has at most 10 entries, else a list);
     * ``heads``: the popup field labels; ``cols``: per field either ``{"v": values joined by
-      TAB}`` or, when few values repeat, ``{"d": distinct values joined by TAB, "i": indices}``.
+      TAB}`` or, when values repeat, ``{"d": distinct values joined by TAB, "i": indices}``
+      (one decimal digit each, or ``"w"`` base-36 digits each for more than 10 values).
 
     Popups are built on click with ``textContent``, so values need no HTML escaping and cannot
     inject markup; ``<`` is written as ``\\u003c`` so no value can end the ``<script>`` early.
@@ -426,11 +427,13 @@ class _CasePoints(JSCSSMixin, _RawMacro):
             var d = {{ this.payload_json }};
             var heads = d.heads, cols = d.cols.map(function(col) {
                 return col.v !== undefined ? {v: col.v.split("\\t")}
-                                           : {d: col.d.split("\\t"), i: col.i};
+                                           : {d: col.d.split("\\t"), i: col.i, w: col.w};
             });
             function value(c, k) {
                 var col = cols[c];
-                return col.v ? col.v[k] : col.d[+col.i[k]];
+                if (col.v) { return col.v[k]; }
+                if (col.w) { return col.d[parseInt(col.i.substr(k * col.w, col.w), 36)]; }
+                return col.d[+col.i[k]];
             }
             function popup(layer) {
                 var k = layer.options.caseIndex, box = document.createElement("div");
@@ -524,14 +527,37 @@ def _script_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
-def _popup_column(values: Sequence[str]) -> dict[str, str]:
-    """One popup field, TAB-joined; as distinct values plus indices when that is shorter."""
+_DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _base36(i: int, width: int) -> str:
+    out = ""
+    for _ in range(width):
+        i, r = divmod(i, 36)
+        out = _DIGITS36[r] + out
+    return out
+
+
+def _popup_column(values: Sequence[str]) -> dict[str, Any]:
+    """One popup field, TAB-joined; as distinct values plus indices when that is shorter.
+
+    Up to 10 distinct values: one decimal digit per row (``i``). More (e.g. the received
+    dates of 20,000 cases, about 1,800 distinct days): ``w`` base-36 digits per row.
+    """
     cleaned = [str(v).replace("\t", " ").replace("\n", " ") for v in values]
     distinct = list(dict.fromkeys(cleaned))
-    if len(distinct) <= 10 and len(distinct) * 4 < len(cleaned):
+    plain = {"v": "\t".join(cleaned)}
+    if len(distinct) * 4 >= len(cleaned):
+        return plain
+    if len(distinct) <= 10:
         index = {v: str(i) for i, v in enumerate(distinct)}
         return {"d": "\t".join(distinct), "i": "".join(index[v] for v in cleaned)}
-    return {"v": "\t".join(cleaned)}
+    width = 1
+    while 36**width < len(distinct):
+        width += 1
+    index = {v: _base36(i, width) for i, v in enumerate(distinct)}
+    packed = {"d": "\t".join(distinct), "i": "".join(index[v] for v in cleaned), "w": width}
+    return packed if len(packed["d"]) + len(packed["i"]) < len(plain["v"]) else plain
 
 
 def case_points_payload(
