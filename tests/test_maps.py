@@ -240,8 +240,24 @@ def test_case_points_per_row_crs():
     m = maps.offline_map(tiles=None)
     maps.add_case_points(m, df, value_col="v")
     data = _payload(maps.map_html(m))
-    assert data["lat"] == pytest.approx([lat, lat], abs=1e-5)
-    assert data["lon"] == pytest.approx([lon, lon], abs=1e-5)
+    assert _degrees(data, "lat") == pytest.approx([lat, lat], abs=1e-5)
+    assert _degrees(data, "lon") == pytest.approx([lon, lon], abs=1e-5)
+
+
+def _degrees(data: dict, name: str) -> list[float]:
+    """Decode the payload's coordinates as the page does: (minimum + offset) / 1e5."""
+    return [(data[f"{name}0"] + v) / 1e5 for v in data[name]]
+
+
+def test_coordinates_are_whole_hundred_thousandths_above_the_minimum():
+    data = maps.case_points_payload(
+        np.array([58.41234, 58.5, 58.412344]),
+        np.array([15.62, 15.600004, 15.6]),
+        ["#000000"] * 3,
+        {},
+    )
+    assert data["lat0"] == 5841234 and data["lat"] == [0, 8766, 0]
+    assert data["lon0"] == 1560000 and data["lon"] == [2000, 0, 0]
 
 
 def test_empty_frame_adds_nothing():

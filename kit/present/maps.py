@@ -408,7 +408,8 @@ class _CasePoints(JSCSSMixin, _RawMacro):
     ``<iframe srcdoc="…">`` where every ``"`` of the document becomes ``&quot;``: a JSON array
     of per-case popup HTML strings grew to about 300 bytes a case that way.
 
-    * ``lat`` / ``lon``: WGS 84 degrees, 5 decimals (about a metre);
+    * ``lat0`` + ``lat`` / ``lon0`` + ``lon``: WGS 84 degrees in whole 1e-5 degrees (about a
+      metre): the minimum, then each case's offset from it;
     * ``colours``: the palette, and ``colour``: one palette index per case (a digit string
       when the palette has at most 10 entries, else a list);
     * ``heads``: the popup field labels; ``cols``: per field either ``{"v": values joined by
@@ -477,7 +478,10 @@ class _CasePoints(JSCSSMixin, _RawMacro):
             if (d.bins) { options.iconCreateFunction = clusterIcon; }
             var group = {% if this.cluster %}L.markerClusterGroup(options)
                         {% else %}L.featureGroup(){% endif %};
-            var lat = d.lat, lon = d.lon, colour = d.colour, colours = d.colours;
+            // coordinates come as whole 1e-5 degrees above the smallest (about a metre)
+            var lat = d.lat.map(function(v) { return (d.lat0 + v) / 1e5; });
+            var lon = d.lon.map(function(v) { return (d.lon0 + v) / 1e5; });
+            var colour = d.colour, colours = d.colours;
             var values = d.value || [];
             var markers = new Array(lat.length);
             for (var k = 0; k < lat.length; k++) {
@@ -560,6 +564,16 @@ def _popup_column(values: Sequence[str]) -> dict[str, Any]:
     return packed if len(packed["d"]) + len(packed["i"]) < len(plain["v"]) else plain
 
 
+def _compact_degrees(name: str, degrees: Any) -> dict[str, Any]:
+    """Degrees as whole 1e-5 degrees (about a metre, the 5 decimals the map used to carry)
+    above their minimum, ``{name + "0": minimum, name: [offsets]}``: "52034," instead of
+    "58.41234," per case, a fifth less of a 20,000-case map. The page computes
+    ``(name0 + offset) / 1e5``."""
+    units = np.rint(np.asarray(degrees, dtype=float) * 1e5).astype(np.int64)
+    base = int(units.min()) if len(units) else 0
+    return {f"{name}0": base, name: (units - base).tolist()}
+
+
 def case_points_payload(
     lat: np.ndarray,
     lon: np.ndarray,
@@ -581,8 +595,8 @@ def case_points_payload(
     code = {c: i for i, c in enumerate(palette)}
     idx = [code[c] for c in colours]
     return {
-        "lat": np.round(np.asarray(lat, dtype=float), 5).tolist(),
-        "lon": np.round(np.asarray(lon, dtype=float), 5).tolist(),
+        **_compact_degrees("lat", lat),
+        **_compact_degrees("lon", lon),
         "colours": palette,
         "colour": "".join(map(str, idx)) if len(palette) <= 10 else idx,
         "heads": list(popups),
