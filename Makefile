@@ -44,8 +44,8 @@ lint: install
 	$(BIN)/ruff check kit tests benchmarks
 	$(BIN)/ruff format --check kit tests benchmarks
 
-## bench: run the benchmarks (separate .venv-bench with the AGPL peer pm4py), figures to docs/benchmarks.md
-bench:
+## bench: run every benchmark (separate .venv-bench with the AGPL peer pm4py): one table in benchmarks/RESULTS.md, details in docs/benchmarks.md
+bench: chromium
 	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/pip install --quiet -e '.[test]' -r benchmarks/requirements.txt
 	.venv-bench/bin/testlab kernel

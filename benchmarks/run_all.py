@@ -16,8 +16,11 @@ ORDER = [
     "bench_survey",
     "bench_run",
     "bench_dashboards",
+    "bench_viewers",
     "bench_journal",
     "bench_simulation",
+    "bench_map",
+    "bench_scaling",
 ]
 
 
@@ -34,16 +37,42 @@ def main(names: list[str]) -> int:
         ):
             failed.append(name)
     sections = [p.read_text(encoding="utf-8") for p in sorted(OUT.glob("*.md"))]
+    target = REPO / "docs" / "benchmarks.md"
+    old = target.read_text(encoding="utf-8") if target.exists() else ""
     doc = (
         "# Benchmark results\n\n"
         f"Produced by `make bench` on {date.today().isoformat()} ({machine()}). The machine is shared "
         "and noisy; every comparison is measured side by side in one run. Re-run to refresh.\n\n"
         + "\n".join(sections)
+        + kept_sections(old, sections)
     )
-    (REPO / "docs" / "benchmarks.md").write_text(doc, encoding="utf-8")
+    target.write_text(doc, encoding="utf-8")
     write_table(names)
     print(f"wrote docs/benchmarks.md and benchmarks/RESULTS.md; failed: {failed or 'none'}")
     return 1 if failed else 0
+
+
+def _split_sections(text: str) -> list[tuple[str, str]]:
+    """(heading line, whole section) for each ``#``/``##`` section after the document title."""
+    out: list[tuple[str, str]] = []
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if i and line.startswith(("# ", "## ")):
+            out.append((line.strip(), line))
+        elif out:
+            out[-1] = (out[-1][0], out[-1][1] + line)
+    return out
+
+
+def kept_sections(old: str, generated: list[str]) -> str:
+    """The sections of the old docs/benchmarks.md that no benchmark wrote this time (notes
+    written by hand, measurements of earlier work): kept after the fresh ones, so a
+    ``make bench`` never deletes them. A section a benchmark wrote again is replaced."""
+    fresh = {text.splitlines()[0].strip() for text in generated if text.strip()}
+    kept = [body for heading, body in _split_sections(old) if heading not in fresh]
+    if not kept:
+        return ""
+    return "\n" + "".join(kept).rstrip() + "\n"
 
 
 def _hardware() -> str:
@@ -77,7 +106,12 @@ def write_table(names: list[str]) -> None:
         "|---|---|---|---|---|",
     ]
     missing = []
-    for path in sorted(OUT.glob("*.rows.json")):
+
+    def in_order(path):  # the order of ORDER (bench_load's file is named bench_load.rows.json)
+        stem = "bench_" + path.name.removesuffix(".rows.json").removeprefix("bench_")
+        return (ORDER.index(stem) if stem in ORDER else len(ORDER), path.name)
+
+    for path in sorted(OUT.glob("*.rows.json"), key=in_order):
         doc = json.loads(path.read_text(encoding="utf-8"))
         for row in doc["rows"]:
             cells = [doc["title"], row["comparison"], row["measured"]]

@@ -185,3 +185,48 @@ def test_validate_lists_the_rows_leadtime_excludes(files, capsys):
 def test_clean_log_reports_no_exclusion(files, capsys):
     assert main(["leadtime", str(files / "events.csv"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["excluded"] == {}
+
+
+# what the command leaves out: libraries other commands need (statistics, simulation, Dask,
+# plotting, the schema library for frames that plainly meet the contract), so its start-up
+# stays small; checked in a fresh interpreter, the way a user runs it
+NOT_IMPORTED = (
+    "scipy",
+    "statsmodels",
+    "simpy",
+    "distributed",
+    "dask",
+    "matplotlib",
+    "folium",
+    "pandera",
+    "hypothesis",
+    "papermill",
+    "nbformat",
+)
+
+
+@pytest.mark.parametrize("extra", [[], ["--json"], ["--cases", "cases.csv"]])
+def test_leadtime_does_not_import_what_it_does_not_need(files, extra):
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, json\n"
+        "from kit.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(json.dumps({'code': code, 'modules': sorted(sys.modules)}), file=sys.stderr)\n"
+    )
+    args = ["leadtime", "events.csv", *extra]
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=files,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    result = json.loads(done.stderr.strip().splitlines()[-1])
+    assert result["code"] == 0, done.stderr
+    assert "Lead times" in done.stdout or '"summary"' in done.stdout
+    loaded = {name.split(".")[0] for name in result["modules"]}
+    assert "pandas" in loaded  # the check itself sees imports
+    assert sorted(loaded & set(NOT_IMPORTED)) == []

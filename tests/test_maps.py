@@ -194,6 +194,9 @@ def _column(col: dict) -> list[str]:
     if "v" in col:
         return col["v"].split("\t")
     names = col["d"].split("\t")
+    w = col.get("w")
+    if w:  # w base-36 digits per row
+        return [names[int(col["i"][k : k + w], 36)] for k in range(0, len(col["i"]), w)]
     return [names[int(i)] for i in col["i"]]
 
 
@@ -210,6 +213,23 @@ def test_popup_columns_repeat_values_as_indices_and_keep_order():
     assert _column(col) == ["Bygglov" if i % 3 else "Anmälan x" for i in range(n)]
 
 
+def test_popup_column_with_many_repeated_values_uses_base36_indices():
+    # 40 distinct dates, each 5 times: more than 10 values, so two base-36 digits per row
+    dates = [f"2024-01-{d:02d}" if d <= 31 else f"2024-02-{d - 31:02d}" for d in range(1, 41)]
+    values = [dates[i % 40] for i in range(200)]
+    col = maps._popup_column(values)
+    assert col["w"] == 2 and len(col["i"]) == 400
+    assert col["i"][:4] == "0001" and col["i"][70:72] == "0z"  # rows 0, 1 and 35 (35 = "0z")
+    assert _column(col) == values
+    assert len(col["d"]) + len(col["i"]) < len("\t".join(values))
+    # unique values stay plain, and 37 values need 2 digits, 36 only 1
+    assert maps._popup_column([f"P-{i}" for i in range(50)]) == {
+        "v": "\t".join(f"P-{i}" for i in range(50))
+    }
+    assert maps._popup_column([str(i % 36) for i in range(400)])["w"] == 1
+    assert maps._popup_column([str(i % 37) for i in range(400)])["w"] == 2
+
+
 def test_case_points_per_row_crs():
     lat, lon = 63.83, 20.26
     x6, y6 = _sweref(lat, lon, "EPSG:3006")
@@ -220,8 +240,24 @@ def test_case_points_per_row_crs():
     m = maps.offline_map(tiles=None)
     maps.add_case_points(m, df, value_col="v")
     data = _payload(maps.map_html(m))
-    assert data["lat"] == pytest.approx([lat, lat], abs=1e-5)
-    assert data["lon"] == pytest.approx([lon, lon], abs=1e-5)
+    assert _degrees(data, "lat") == pytest.approx([lat, lat], abs=1e-5)
+    assert _degrees(data, "lon") == pytest.approx([lon, lon], abs=1e-5)
+
+
+def _degrees(data: dict, name: str) -> list[float]:
+    """Decode the payload's coordinates as the page does: (minimum + offset) / 1e5."""
+    return [(data[f"{name}0"] + v) / 1e5 for v in data[name]]
+
+
+def test_coordinates_are_whole_hundred_thousandths_above_the_minimum():
+    data = maps.case_points_payload(
+        np.array([58.41234, 58.5, 58.412344]),
+        np.array([15.62, 15.600004, 15.6]),
+        ["#000000"] * 3,
+        {},
+    )
+    assert data["lat0"] == 5841234 and data["lat"] == [0, 8766, 0]
+    assert data["lon0"] == 1560000 and data["lon"] == [2000, 0, 0]
 
 
 def test_empty_frame_adds_nothing():

@@ -195,3 +195,118 @@ def test_case_dates_outside_the_plausible_range():
     out, problems = coerce_cases(raw, file="c.csv")
     assert [(p.row, p.column) for p in problems] == [(2, "received")]
     assert "date 1600-01-01 is outside the plausible range" in problems[0].message
+
+
+# --- the pandas-only contract check must never pass a frame pandera would fail ---------------
+
+
+def _valid_events() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "case_id": pd.Series(["A", "A", "B"], dtype="str"),
+            "activity": pd.Series(["received", "decision", "received"], dtype="str"),
+            "timestamp": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-03"]).tz_localize(
+                "Europe/Stockholm"
+            ),
+            "resource": pd.Series(["h1", None, "h2"], dtype="str"),
+            "extension_weeks": pd.array([None, 0, 10], dtype="Int64"),
+        }
+    )
+
+
+def _valid_cases() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "case_id": pd.Series(["A", "B"], dtype="str"),
+            "case_type": pd.Series(["bygglov", "anmalan"], dtype="str"),
+            "received": pd.to_datetime(["2024-01-01", None]).tz_localize("Europe/Stockholm"),
+            "fee_sek": [0.0, float("nan")],
+            "x": [150000.0, float("nan")],
+            "y": [6400000.0, float("nan")],
+            "crs": pd.Series(["EPSG:3006", "EPSG:3006"], dtype="str"),
+            "district": pd.Series(["Norr", None], dtype="str"),
+            "decision_outcome": pd.Series(["bifall", None], dtype="str"),
+        }
+    )
+
+
+def _broken(kind: str, change) -> pd.DataFrame:
+    df = _valid_events() if kind == "events" else _valid_cases()
+    change(df)
+    return df
+
+
+def _set(column, values):
+    def change(df):
+        df[column] = values
+
+    return change
+
+
+BROKEN = {
+    "events without case_id": ("events", lambda df: df.pop("case_id")),
+    "missing case_id": ("events", _set("case_id", pd.Series(["A", None, "B"], dtype="str"))),
+    "missing activity": ("events", _set("activity", pd.Series([None, "x", "y"], dtype="str"))),
+    "UTC timestamps": (
+        "events",
+        _set("timestamp", pd.to_datetime(["2024-01-01"] * 3).tz_localize("UTC")),
+    ),
+    "naive timestamps": ("events", _set("timestamp", pd.to_datetime(["2024-01-01"] * 3))),
+    "missing timestamp": (
+        "events",
+        _set(
+            "timestamp", pd.to_datetime(["2024-01-01", None, None]).tz_localize("Europe/Stockholm")
+        ),
+    ),
+    "numbers as case_id": ("events", _set("case_id", [1, 2, 3])),
+    "negative extension": ("events", _set("extension_weeks", pd.array([None, -1, 2], "Int64"))),
+    "float extension": ("events", _set("extension_weeks", [1.0, 2.0, 3.0])),
+    "duplicate case_id": ("cases", _set("case_id", pd.Series(["A", "A"], dtype="str"))),
+    "unknown case type": ("cases", _set("case_type", pd.Series(["villa", "anmalan"], dtype="str"))),
+    "missing case type": ("cases", _set("case_type", pd.Series([None, "anmalan"], dtype="str"))),
+    "negative fee": ("cases", _set("fee_sek", [-1.0, 5.0])),
+    "fee as text": ("cases", _set("fee_sek", pd.Series(["1", "2"], dtype="str"))),
+    "float32 x": ("cases", _set("x", pd.Series([1.0, 2.0], dtype="float32"))),
+    "missing crs": ("cases", _set("crs", pd.Series(["EPSG:3006", None], dtype="str"))),
+    "unknown outcome": (
+        "cases",
+        _set("decision_outcome", pd.Series(["bifall", "kanske"], dtype="str")),
+    ),
+    "received in UTC": (
+        "cases",
+        _set("received", pd.to_datetime(["2024-01-01", None]).tz_localize("UTC")),
+    ),
+}
+
+
+def _pandera_problems(df: pd.DataFrame, kind: str) -> list:
+    from kit.data import schemas
+
+    original = schemas._meets_contract
+    schemas._meets_contract = lambda df, kind: False  # force the pandera path
+    try:
+        return schema_problems(df, kind, "f.csv")
+    finally:
+        schemas._meets_contract = original
+
+
+@pytest.mark.parametrize("kind", ["events", "cases"])
+def test_fast_contract_passes_a_valid_frame_that_pandera_passes(kind):
+    from kit.data.schemas import _meets_contract
+
+    df = _valid_events() if kind == "events" else _valid_cases()
+    assert _pandera_problems(df, kind) == []
+    assert _meets_contract(df, kind)
+    assert schema_problems(df, kind) == []
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_fast_contract_refuses_every_break_and_pandera_reports_it(name):
+    from kit.data.schemas import _meets_contract
+
+    kind, change = BROKEN[name]
+    df = _broken(kind, change)
+    assert not _meets_contract(df, kind)
+    expected = _pandera_problems(df, kind)
+    assert expected, f"pandera passes {name!r}: the case is not a break"
+    assert schema_problems(df, kind, "f.csv") == expected

@@ -465,11 +465,77 @@ def case_schema():
     )
 
 
+# The same contract checked with plain pandas, for the common case that the frame meets it:
+# importing pandera (and hypothesis, which it pulls in when installed) and registering its
+# backends costs about 0.3 s, most of a small command's run (`testlab leadtime`). Every
+# condition here is at least as strict as the schema's, so a frame that passes would pass
+# pandera too; anything else (a failure, an unfamiliar dtype) goes to pandera, whose messages
+# the user sees. tests/test_schemas.py holds the two to agreeing on every failure.
+_STRING, _NULLABLE_STRING, _FLOAT, _INT = "string", "nullable string", "float", "Int64"
+_FAST_EVENTS: dict[str, tuple[str, bool, bool]] = {
+    # column: (type, required, nullable)
+    "case_id": (_STRING, True, False),
+    "activity": (_STRING, True, False),
+    "timestamp": ("local time", True, False),
+    "resource": (_STRING, False, True),
+    "extension_weeks": (_INT, False, True),
+}
+_FAST_CASES: dict[str, tuple[str, bool, bool]] = {
+    "case_id": (_STRING, True, False),
+    "case_type": (_STRING, True, False),
+    "received": ("local time", False, True),
+    "fee_sek": (_FLOAT, False, True),
+    "x": (_FLOAT, False, True),
+    "y": (_FLOAT, False, True),
+    "crs": (_STRING, False, False),
+    "municipality": (_STRING, False, True),
+    "property": (_STRING, False, True),
+    "district": (_STRING, False, True),
+    "decision_outcome": (_STRING, False, True),
+}
+
+
+def _meets_contract(df: pd.DataFrame, kind: str) -> bool:
+    """True only when ``df`` certainly passes :func:`event_schema` / :func:`case_schema`."""
+    if not df.columns.is_unique:
+        return False
+    for column, (kind_of, required, nullable) in (
+        _FAST_EVENTS if kind == "events" else _FAST_CASES
+    ).items():
+        if column not in df.columns:
+            if required:
+                return False
+            continue
+        series = df[column]
+        dtype = series.dtype
+        if kind_of == _STRING:
+            ok = isinstance(dtype, pd.StringDtype)
+        elif kind_of == _FLOAT:
+            ok = dtype == np.float64
+        elif kind_of == _INT:
+            ok = dtype == pd.Int64Dtype()
+        else:
+            ok = _tz_local(series)
+        if not ok or (not nullable and series.isna().any()):
+            return False
+        values = series.dropna()
+        if column in ("extension_weeks", "fee_sek") and not (values >= 0).all():
+            return False
+        if column == "case_type" and not values.isin(CASE_TYPES).all():
+            return False
+        if column == "decision_outcome" and not values.isin(DECISION_OUTCOMES).all():
+            return False
+    return kind == "events" or df["case_id"].is_unique
+
+
 def schema_problems(df: pd.DataFrame, kind: str, file: str | None = None) -> list[Problem]:
     """Validate a coerced frame against its pandera schema; failures become Problems.
 
-    Values are not quoted in the messages: a failing value may be personal data.
+    Values are not quoted in the messages: a failing value may be personal data. A frame
+    that plainly meets the contract (:func:`_meets_contract`) is passed without pandera.
     """
+    if _meets_contract(df, kind):
+        return []
     import pandera.errors
 
     schema = event_schema() if kind == "events" else case_schema()
