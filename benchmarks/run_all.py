@@ -16,11 +16,13 @@ ORDER = [
     "bench_survey",
     "bench_run",
     "bench_dashboards",
-    "bench_viewers",
     "bench_journal",
     "bench_simulation",
     "bench_map",
     "bench_scaling",
+    # last: its 50 browsers leave the 1-minute load average high for a while after they close,
+    # and the benchmarks after it would report a load the machine no longer has
+    "bench_viewers",
 ]
 
 
@@ -100,7 +102,8 @@ def write_table(names: list[str]) -> None:
         f"`make bench` on {date.today().isoformat()}; machine: {machine()}{_hardware()}. "
         "Each comparison is "
         "measured side by side in one run (the machine is shared and noisy; details in "
-        "docs/benchmarks.md).",
+        "docs/benchmarks.md). A load stated in a row is the 1-minute load average at that "
+        "benchmark's start; it lags behind the machine by a minute or so.",
         "",
         "| benchmark | comparison | measured | against | goal |",
         "|---|---|---|---|---|",
