@@ -199,3 +199,47 @@ def test_sigterm_stops_voila_and_its_kernels_and_frees_the_port(toy_project):
             proc.kill()
         for p in _children(proc.pid):
             os.kill(p, signal.SIGKILL)
+
+
+def test_serve_killed_outright_leaves_no_voila_or_kernel_behind(toy_project):
+    """SIGKILL cannot be caught: Voilà notices its parent is gone and stops with its kernels."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, TESTLAB_ROOT=str(toy_project))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kit.cli", "serve", "--port", str(port), "--no-preheat"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    started = []
+    try:
+        assert f"http://127.0.0.1:{port}/" in proc.stdout.readline()
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                url = f"http://127.0.0.1:{port}/voila/render/toy.ipynb"
+                with urllib.request.urlopen(url, timeout=60) as resp:
+                    assert resp.status == 200
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "Voilà did not answer"
+                time.sleep(0.5)
+        started = _children(proc.pid)
+        assert len(started) >= 2  # Voilà and the page's kernel
+        proc.kill()
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 30
+        while any(_alive(p) for p in started) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [p for p in started if _alive(p)] == []
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", port))  # the port is free again
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for p in started:
+            if _alive(p):
+                os.kill(p, signal.SIGKILL)

@@ -334,9 +334,10 @@ def voila_command(
             f"--VoilaKernelManager.fill_delay={FILL_DELAY_S}",
         ]
     env = dict(os.environ)
-    from kit.labs.voila_app import MAX_KERNELS_ENV, POOLS_ENV
+    from kit.labs.voila_app import MAX_KERNELS_ENV, PARENT_ENV, POOLS_ENV
 
     env[MAX_KERNELS_ENV] = str(max(0, max_kernels))
+    env[PARENT_ENV] = str(os.getpid())  # Voilà stops when this process dies, even by SIGKILL
     env[POOLS_ENV] = json.dumps({f"{name}.ipynb": n for name, n in (pools or {}).items()})
     env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(site / SHARE), env.get("JUPYTER_PATH")) if p

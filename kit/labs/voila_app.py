@@ -146,7 +146,32 @@ def _capped(base: type) -> type:
     return CappedKernelManager
 
 
+#: the pid of the process that started Voilà (``testlab serve``), set by ``voila_command``
+PARENT_ENV = "TESTLAB_SERVE_PID"
+
+
+def _die_with_parent() -> None:
+    """Stop (SIGTERM: Voilà then shuts its kernels down) when ``testlab serve`` dies, even by
+    SIGKILL, which it cannot pass on. Linux only (``prctl(PR_SET_PDEATHSIG)``); elsewhere a
+    no-op."""
+    import signal
+
+    parent = os.environ.get(PARENT_ENV)
+    if not sys.platform.startswith("linux") or not parent:
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - no prctl: nothing to do
+        return
+    if os.getppid() != int(parent):  # it died before the line above: no signal will come
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def main(argv: list[str] | None = None) -> None:
+    _die_with_parent()
     import voila.app as app
 
     factory = app.voila_kernel_manager_factory
