@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -157,52 +158,10 @@ def _alive(pid: int) -> bool:
         return False
 
 
-@pytest.mark.labs
-@pytest.mark.timeout(300)
-def test_sigterm_stops_voila_and_its_kernels_and_frees_the_port(toy_project):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, TESTLAB_ROOT=str(toy_project))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kit.cli", "serve", "--port", str(port), "--no-preheat"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert f"http://127.0.0.1:{port}/" in proc.stdout.readline()
-        deadline = time.monotonic() + 180
-        while True:  # the index answers, then a dashboard (which starts a kernel)
-            try:
-                url = f"http://127.0.0.1:{port}/voila/render/toy.ipynb"
-                with urllib.request.urlopen(url, timeout=60) as resp:
-                    assert resp.status == 200
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "Voilà did not answer"
-                time.sleep(0.5)
-        started = _children(proc.pid)
-        names = [Path(f"/proc/{p}/cmdline").read_bytes() for p in started]
-        assert any(b"voila" in n for n in names) and any(b"ipykernel" in n for n in names)
-        proc.send_signal(signal.SIGTERM)  # how systemd and docker stop a service
-        assert proc.wait(timeout=60) == 0
-        deadline = time.monotonic() + 10
-        while any(_alive(p) for p in started) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert [p for p in started if _alive(p)] == []
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", port))  # the port is free again
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        for p in _children(proc.pid):
-            os.kill(p, signal.SIGKILL)
-
-
-def test_serve_killed_outright_leaves_no_voila_or_kernel_behind(toy_project):
-    """SIGKILL cannot be caught: Voilà notices its parent is gone and stops with its kernels."""
+@contextlib.contextmanager
+def _serving(toy_project):
+    """``testlab serve`` as a process, one dashboard opened (so a kernel runs): yields
+    (process, port, its children: Voilà and the kernel); whatever is left is killed after."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -218,7 +177,7 @@ def test_serve_killed_outright_leaves_no_voila_or_kernel_behind(toy_project):
     try:
         assert f"http://127.0.0.1:{port}/" in proc.stdout.readline()
         deadline = time.monotonic() + 180
-        while True:
+        while True:  # the index answers, then a dashboard (which starts a kernel)
             try:
                 url = f"http://127.0.0.1:{port}/voila/render/toy.ipynb"
                 with urllib.request.urlopen(url, timeout=60) as resp:
@@ -228,18 +187,40 @@ def test_serve_killed_outright_leaves_no_voila_or_kernel_behind(toy_project):
                 assert time.monotonic() < deadline, "Voilà did not answer"
                 time.sleep(0.5)
         started = _children(proc.pid)
-        assert len(started) >= 2  # Voilà and the page's kernel
-        proc.kill()
-        proc.wait(timeout=10)
-        deadline = time.monotonic() + 30
-        while any(_alive(p) for p in started) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert [p for p in started if _alive(p)] == []
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", port))  # the port is free again
+        names = [Path(f"/proc/{p}/cmdline").read_bytes() for p in started]
+        assert any(b"voila" in n for n in names) and any(b"ipykernel" in n for n in names)
+        yield proc, port, started
     finally:
         if proc.poll() is None:
             proc.kill()
-        for p in started:
+        for p in started + _children(proc.pid):
             if _alive(p):
                 os.kill(p, signal.SIGKILL)
+
+
+def _assert_gone(started: list[int], port: int, within: float) -> None:
+    deadline = time.monotonic() + within
+    while any(_alive(p) for p in started) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [p for p in started if _alive(p)] == []
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", port))  # the port is free again
+
+
+@pytest.mark.labs
+@pytest.mark.timeout(300)
+def test_sigterm_stops_voila_and_its_kernels_and_frees_the_port(toy_project):
+    with _serving(toy_project) as (proc, port, started):
+        proc.send_signal(signal.SIGTERM)  # how systemd and docker stop a service
+        assert proc.wait(timeout=60) == 0
+        _assert_gone(started, port, within=10)
+
+
+@pytest.mark.labs
+@pytest.mark.timeout(300)
+def test_serve_killed_outright_leaves_no_voila_or_kernel_behind(toy_project):
+    """SIGKILL cannot be caught: Voilà notices its parent is gone and stops with its kernels."""
+    with _serving(toy_project) as (proc, port, started):
+        proc.kill()
+        proc.wait(timeout=10)
+        _assert_gone(started, port, within=30)

@@ -89,6 +89,12 @@ class Lab:
         return "municipality" in self.parameters
 
 
+def dashboard_name(lab_id: str, lang: str) -> str:
+    """A lab's published dashboard in ``lang``, without ``.ipynb``: ``lead-times`` (Swedish,
+    the default) or ``lead-times.en`` (as ``testlab serve`` publishes and ``--pool`` names it)."""
+    return lab_id if lang == DEFAULT_LANG else f"{lab_id}.{lang}"
+
+
 def _read_meta(folder: Path) -> dict[str, Any]:
     path = folder / "lab.yml"
     try:

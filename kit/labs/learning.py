@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kit.labels import LANGUAGES, t
-from kit.labs.folders import Lab
+from kit.labs.folders import Lab, dashboard_name
 
 #: the piece's file name per language
 FILES = {"sv": "lar-dig.md", "en": "learn.md"}
@@ -108,8 +108,7 @@ def page_name(lab_id: str) -> str:
 
 def dashboard_href(lab_id: str, lang: str) -> str:
     """A published dashboard, relative to a learning page."""
-    name = f"{lab_id}.ipynb" if lang == "sv" else f"{lab_id}.{lang}.ipynb"
-    return f"{_TO_ROOT}voila/render/{name}"
+    return f"{_TO_ROOT}voila/render/{dashboard_name(lab_id, lang)}.ipynb"
 
 
 _PIECE_LINK = re.compile(r'href="(?:\.\./([a-z0-9-]+)/)?(lar-dig|learn)\.md"')

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from kit.config import KERNEL_NAME, build_dir
 from kit.labels import LANGUAGES, check_lang, t
-from kit.labs.folders import Lab, discover_labs
+from kit.labs.folders import Lab, dashboard_name, discover_labs
 
 TEMPLATE = "testlab"
 SHARE = ".voila"  # hidden: not listed, not served
@@ -87,7 +87,7 @@ def publish(site: Path | None = None, labs: list[Lab] | None = None) -> list[Pub
         boards: list[PublishedDashboard] = []
         for lab in labs:
             for lang in LANGUAGES:
-                name = f"{lab.id}.ipynb" if lang == "sv" else f"{lab.id}.{lang}.ipynb"
+                name = f"{dashboard_name(lab.id, lang)}.ipynb"
                 _localised(lab, lang, staged / name)
                 boards.append(
                     PublishedDashboard(
@@ -428,9 +428,7 @@ def serve(
     ensure_registered()
     site = (site or build_dir() / "site").resolve()
     labs = discover_labs()
-    names = sorted(
-        lab.id if lang == "sv" else f"{lab.id}.{lang}" for lab in labs for lang in LANGUAGES
-    )
+    names = sorted(dashboard_name(lab.id, lang) for lab in labs for lang in LANGUAGES)
     unknown = sorted(set(pools or {}) - set(names))
     if unknown:  # refused before anything is written
         raise UsageError(
